@@ -1,0 +1,32 @@
+# Helpers shared by the layers' CMakeLists.
+
+# wabot_add_subdirectories(a b c): add each listed sub-folder that has a CMakeLists.txt, in order.
+function(wabot_add_subdirectories)
+  foreach(dir ${ARGN})
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/CMakeLists.txt)
+      add_subdirectory(${dir})
+    endif()
+  endforeach()
+endfunction()
+
+# wabot_add_cppunit_test(NAME name SOURCES a.cpp ... LIBS lib ... [ENV "K=V" ...] [FIXTURES fixture ...] [LABELS ...])
+# Builds one CppUnit executable with the shared runner main and registers it with ctest.
+function(wabot_add_cppunit_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;ENV;FIXTURES;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/cppunit_main.cpp)
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} PkgConfig::CPPUNIT Threads::Threads)
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  set(env "WABOT_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "WABOT_BINARY_DIR=${PROJECT_BINARY_DIR}" ${T_ENV})
+  set_tests_properties(${T_NAME} PROPERTIES ENVIRONMENT "${env}")
+  if(T_FIXTURES)
+    set_tests_properties(${T_NAME} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
+  endif()
+  if(T_LABELS)
+    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT})
+endfunction()
