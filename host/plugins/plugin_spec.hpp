@@ -1,0 +1,25 @@
+// What the configuration says about one plugin to load: the contract between host/app (which parses
+// wabot.yaml) and host/plugins (which loads and starts plugins).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+namespace wabot::plugins {
+
+struct PluginSpec {
+  std::string name;      // "rest_api"; also the file name stem in the plugin directory
+  std::string path;      // explicit path to the shared library; empty: <plugin_dir>/<name>.so
+  bool enabled = true;   // false: listed but not loaded
+  YAML::Node config;     // the plugin's own subtree (may be null); validated against its declared keys
+};
+
+struct PluginsConfig {
+  std::string directory;            // plugins.directory
+  std::size_t queue_capacity = 1024;// plugins.queue_capacity: events buffered per plugin before drops
+  std::vector<PluginSpec> plugins;  // in load order; stopped in reverse order
+};
+
+}  // namespace wabot::plugins
