@@ -103,6 +103,7 @@ class SignalProtocolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(no_session_is_an_error_value);
   CPPUNIT_TEST(store_failures_surface_with_their_cause);
   CPPUNIT_TEST(forget_identity_removes_sessions_and_identities);
+  CPPUNIT_TEST(sessions_migrate_from_pn_to_lid_and_keep_working);
   CPPUNIT_TEST(group_sender_keys_round_trip_with_three_members);
   CPPUNIT_TEST(group_messages_need_the_distribution_and_refuse_tampering);
   CPPUNIT_TEST(concurrent_sends_and_receives_of_one_agent_stay_consistent);
@@ -341,6 +342,28 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), alice.store->session_count());
     CPPUNIT_ASSERT(!alice.store->identity_of(bob.address));
     CPPUNIT_ASSERT(!alice.store->identity_of(bob2.address));
+  }
+
+  void sessions_migrate_from_pn_to_lid_and_keep_working() {
+    Party alice("100000000000001@lid"), bob("15550000002:4@s.whatsapp.net");
+    connect(alice, bob);
+    send(alice, bob, "via pn", s::CiphertextType::pkmsg);
+    send(bob, alice, "pn reply", s::CiphertextType::msg);
+    auto lid = s::signal_address_from_jid("100000000000002:4@lid").value();
+    auto moved = alice.signal->migrate_sessions(bob.address.name, lid.name);
+    CPPUNIT_ASSERT_MESSAGE(moved.error().message, moved.ok());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), moved.value());
+    CPPUNIT_ASSERT(!alice.signal->has_session(bob.address).value());
+    CPPUNIT_ASSERT(alice.signal->has_session(lid).value());
+    CPPUNIT_ASSERT(*alice.store->identity_of(lid) == bob.keys.identity_public);
+    // The same ratchet continues under the new address.
+    auto ct = alice.signal->encrypt(lid, bytes("via lid"));
+    CPPUNIT_ASSERT(ct.ok() && ct->type == s::CiphertextType::msg);
+    CPPUNIT_ASSERT_EQUAL(std::string("via lid"), text(bob.signal->decrypt_msg(alice.address, ct->data)->plaintext));
+    auto back = bob.signal->encrypt(alice.address, bytes("lid reply"));
+    CPPUNIT_ASSERT_EQUAL(std::string("lid reply"), text(alice.signal->decrypt_msg(lid, back->data)->plaintext));
+    // Nothing left to move the second time.
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), alice.signal->migrate_sessions(bob.address.name, lid.name).value());
   }
 
   void group_sender_keys_round_trip_with_three_members() {

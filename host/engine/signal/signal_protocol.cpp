@@ -192,6 +192,32 @@ SignalResult<SignalDone> SignalProtocol::forget_identity(const std::string& name
   return SignalDone{};
 }
 
+SignalResult<std::size_t> SignalProtocol::migrate_sessions(const std::string& from_name, const std::string& to_name) {
+  std::lock_guard lock(context_->mutex());
+  const std::string what = "failed to migrate sessions of " + from_name + " to " + to_name;
+  if (from_name.empty() || to_name.empty() || from_name == to_name) return invalid(what + ": bad names");
+  std::vector<std::int32_t> devices;
+  auto status = store_->list_session_devices(from_name, devices);
+  if (!status.ok()) return store_error(what, status);
+  std::size_t moved = 0;
+  for (std::int32_t device : devices) {
+    SignalAddress from{from_name, device}, to{to_name, device};
+    std::optional<Bytes> existing, record;
+    std::optional<crypto::Key32> identity;
+    status = store_->load_session(to, existing);
+    if (status.ok() && !existing) status = store_->load_session(from, record);
+    if (status.ok() && record) status = store_->load_identity(from, identity);
+    if (status.ok() && record) status = store_->save_session(to, *record);
+    if (status.ok() && record && identity) status = store_->save_identity(to, *identity);
+    if (!status.ok()) return store_error(what, status);
+    if (record) ++moved;
+  }
+  status = store_->delete_all_sessions(from_name);
+  if (status.ok()) status = store_->delete_all_identities(from_name);
+  if (!status.ok()) return store_error(what, status);
+  return moved;
+}
+
 SignalResult<BundleProcessed> SignalProtocol::process_prekey_bundle(const SignalAddress& address, const PreKeyBundle& bundle) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to build a session with " + address.to_string();

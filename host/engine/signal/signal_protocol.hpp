@@ -94,6 +94,11 @@ class SignalProtocol {
   // For <notification type="encrypt"><identity/>: every session and identity of that name goes.
   SignalResult<SignalDone> forget_identity(const std::string& name);
   SignalResult<SignalDone> delete_session(const SignalAddress& address);
+  // Moves every device's session and identity from one name to another (a PN user's sessions to
+  // their LID, as wm:MigratePNToLID does). A device that already has a session under to_name keeps
+  // it. The old name's sessions and identities are then deleted. Returns how many sessions moved.
+  // (Sender keys are not moved: senders redistribute them and the store cannot list them.)
+  SignalResult<std::size_t> migrate_sessions(const std::string& from_name, const std::string& to_name);
 
   // --- groups (sender keys) ---
   // Our own sender key for `own` (group, own address): creates it when missing; returns the
