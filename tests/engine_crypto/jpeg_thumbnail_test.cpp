@@ -89,6 +89,11 @@ class JpegThumbnailTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(decoded.ok());
     CPPUNIT_ASSERT_EQUAL(300u, decoded->width);
     CPPUNIT_ASSERT_EQUAL(600u, decoded->height);
+    auto eighth = m::decode_image(jpeg.value(), 32);  // DCT-scaled decode: 300/8 rounds up to 38 >= 32
+    CPPUNIT_ASSERT(eighth.ok());
+    CPPUNIT_ASSERT_EQUAL(38u, eighth->width);
+    CPPUNIT_ASSERT_EQUAL(75u, eighth->height);
+    CPPUNIT_ASSERT_EQUAL(75u, m::decode_image(jpeg.value(), 70)->width);  // 1/4 is the most that keeps 70
     auto from_jpeg = m::make_jpeg_thumbnail(jpeg.value());
     CPPUNIT_ASSERT(from_jpeg.ok());
     auto small = m::decode_image(from_jpeg.value());
