@@ -99,6 +99,7 @@ class SignalProtocolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(bundle_with_bad_signature_is_refused);
   CPPUNIT_TEST(changed_identity_in_pkmsg_drops_old_session_and_trusts_new_key);
   CPPUNIT_TEST(changed_identity_in_bundle_is_reported_and_trusted);
+  CPPUNIT_TEST(failed_pkmsg_or_bundle_with_new_identity_keeps_the_old_session);
   CPPUNIT_TEST(tampered_garbage_and_replayed_messages_are_refused);
   CPPUNIT_TEST(no_session_is_an_error_value);
   CPPUNIT_TEST(store_failures_surface_with_their_cause);
@@ -263,6 +264,38 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     // Same identity again: no change reported.
     auto again = alice.signal->process_prekey_bundle(new_bob.address, new_bob.bundle());
     CPPUNIT_ASSERT(again.ok() && !again->identity_changed);
+  }
+
+  void failed_pkmsg_or_bundle_with_new_identity_keeps_the_old_session() {
+    Party alice("100000000000001@lid"), bob("100000000000002@lid");
+    connect(alice, bob);
+    send(alice, bob, "hi", s::CiphertextType::pkmsg);
+    send(bob, alice, "hi back", s::CiphertextType::msg);
+    // Someone else, claiming Bob's address, sends a pkmsg that does not verify.
+    Party mallory("100000000000002@lid");
+    connect(mallory, alice);
+    auto forged = mallory.signal->encrypt(alice.address, bytes("let me in"));
+    auto tampered = forged->data;
+    tampered[tampered.size() / 2] ^= 0x01;
+    auto r = alice.signal->decrypt_pkmsg(bob.address, tampered);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(*alice.store->identity_of(bob.address) == bob.keys.identity_public);
+    // A bundle with a new identity but a bad signature is refused the same way.
+    auto bad_bundle = mallory.bundle();
+    bad_bundle.signed_pre_key_signature[0] ^= 1;
+    CPPUNIT_ASSERT(!alice.signal->process_prekey_bundle(bob.address, bad_bundle).ok());
+    CPPUNIT_ASSERT(*alice.store->identity_of(bob.address) == bob.keys.identity_public);
+    // The real session still works in both directions.
+    CPPUNIT_ASSERT_EQUAL(std::string("still us"), send(alice, bob, "still us", s::CiphertextType::msg));
+    CPPUNIT_ASSERT_EQUAL(std::string("yes"), send(bob, alice, "yes", s::CiphertextType::msg));
+    // First contact: a pkmsg that fails leaves no identity behind either.
+    Party carol("100000000000003@lid");
+    connect(carol, alice);
+    auto c1 = carol.signal->encrypt(alice.address, bytes("x"));
+    auto broken = c1->data;
+    broken[broken.size() / 2] ^= 0x01;
+    CPPUNIT_ASSERT(!alice.signal->decrypt_pkmsg(carol.address, broken).ok());
+    CPPUNIT_ASSERT(!alice.store->identity_of(carol.address));
   }
 
   void tampered_garbage_and_replayed_messages_are_refused() {
