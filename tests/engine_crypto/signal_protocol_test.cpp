@@ -401,6 +401,15 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     auto b = alice.signal->process_prekey_bundle(bob.address, bob.bundle());
     CPPUNIT_ASSERT_EQUAL(std::string("store_failed"), std::string(s::to_string(b.error().code)));
     alice.store->fail_all = false;
+    // A store that throws: the exception stops at the facade (and never unwinds through libsignal).
+    alice.store->throw_all = true;
+    auto thrown = alice.signal->encrypt(bob.address, bytes("x"));
+    CPPUNIT_ASSERT_EQUAL(std::string("store_failed"), std::string(s::to_string(thrown.error().code)));
+    CPPUNIT_ASSERT(thrown.error().message.find("driver exploded") != std::string::npos);
+    CPPUNIT_ASSERT(!alice.signal->decrypt_msg(bob.address, c::Bytes(40, 0x33)).ok());
+    CPPUNIT_ASSERT(!alice.signal->group_encrypt(group_name(alice), bytes("x")).ok());
+    CPPUNIT_ASSERT(!alice.signal->create_pre_keys(1, 2).ok());
+    alice.store->throw_all = false;
     CPPUNIT_ASSERT_EQUAL(std::string("ok"), send(alice, bob, "ok", s::CiphertextType::pkmsg));
   }
 

@@ -3,8 +3,11 @@
 // error codes turned into SignalErrors and identity changes handled as whatsmeow's AutoTrustIdentity.
 #include "host/engine/signal/signal_protocol.hpp"
 
+#include "host/engine/signal/guarded_signal_store.hpp"
 #include "host/engine/signal/signal_keys.hpp"
 #include "host/engine/signal/signal_ref.hpp"
+
+#include "host/common/log.hpp"
 
 #include <curve.h>
 #include <group_cipher.h>
@@ -146,7 +149,9 @@ SignalResult<LocalKeys> SignalProtocol::initialize(store::SignalStore& store) {
 SignalResult<std::unique_ptr<SignalProtocol>> SignalProtocol::open(std::shared_ptr<store::SignalStore> store) {
   if (!store) return invalid("no Signal store given");
   std::unique_ptr<SignalProtocol> self(new SignalProtocol());
-  self->store_ = std::move(store);
+  // Every store call, ours and libsignal's, goes through the guard: a throwing implementation
+  // becomes a store_failed error instead of an exception through libsignal's C frames.
+  self->store_ = std::make_shared<GuardedSignalStore>(std::move(store));
   std::string error;
   // One libsignal context per agent: its recursive mutex is the agent lock.
   self->context_ = crypto::SignalContext::create(&error);
@@ -218,6 +223,8 @@ int SignalProtocol::attempt_with_retrust(const SignalAddress& address, const std
     identity_changed = true;
     rc = attempt();
   }
+  if (rc == 0 && identity_changed)
+    wabot::log::info("Signal identity changed; old session dropped", {{"address", address.to_string()}});
   if (rc != 0) {
     identity_changed = false;
     status = old_session ? store_->save_session(address, *old_session) : store_->delete_session(address);
