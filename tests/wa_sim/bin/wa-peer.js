@@ -273,7 +273,7 @@ async function runPeer () {
       const m = await sock.sendMessage(to, content)
       return { ...sent(m), sha256: crypto.createHash('sha256').update(data).digest('hex'), size: data.length }
     },
-    async download ({ id, file }) {
+    async download ({ messageId: id, file }) {
       const m = state.messages.get(id)
       if (!m) throw new Error(`no message ${id}`)
       const data = await downloadMediaMessage(m, 'buffer', {}, { logger, reuploadRequest: state.sock.updateMediaMessage })
@@ -294,14 +294,14 @@ async function runPeer () {
       const all = await requireOpen().groupFetchAllParticipating()
       return { groups: Object.values(all).map(g => ({ jid: g.id, subject: g.subject, addressingMode: g.addressingMode, size: g.size })) }
     },
-    async waitMessage ({ from, chat, text, id, type, timeout_ms: t = 20000 }) {
+    async waitMessage ({ from, chat, text, messageId: id, type, timeout_ms: t = 20000 }) {
       const norm = j => j && jidNormalizedUser(j)
       return waitFor(e => e.event === 'message' &&
         (!id || e.id === id) && (!text || e.text === text) && (!type || e.type === type) &&
         (!chat || norm(e.chat) === norm(chat) || norm(e.chatAlt) === norm(chat)) &&
         (!from || norm(e.from) === norm(from) || norm(e.participantAlt) === norm(from) || norm(e.chatAlt) === norm(from)), t, `a message ${JSON.stringify({ from, chat, text, id })}`)
     },
-    async waitReceipt ({ id, status, timeout_ms: t = 20000 }) {
+    async waitReceipt ({ messageId: id, status, timeout_ms: t = 20000 }) {
       return waitFor(e => e.event === 'receipt' && e.id === id && (!status || e.status === status), t, `a ${status || ''} receipt for ${id}`)
     },
     async waitPresence ({ from, state: s, timeout_ms: t = 20000 }) {

@@ -39,7 +39,7 @@ export class IqHandlers {
     const { xmlns, type } = iq.attrs
     if (type === 'result' || type === 'error') return // answers to queries that nobody waits for any more
     if (conn.kind === 'registration') {
-      if (xmlns === 'w:p') return this.result(conn, iq)
+      if (xmlns === 'w:p') return this.ping(conn, iq)
       return this.error(conn, iq, 401, 'not-authorized')
     }
     try {
