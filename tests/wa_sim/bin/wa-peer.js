@@ -311,6 +311,12 @@ async function runPeer () {
     async waitGroup ({ jid, timeout_ms: t = 20000 }) {
       return waitFor(e => e.event === 'group' && (!jid || e.jid === jid), t, `group ${jid || ''}`)
     },
+    async read ({ messageId }) {
+      const m = state.messages.get(messageId)
+      if (!m) throw new Error(`no message ${messageId}`)
+      await requireOpen().readMessages([m.key])
+      return { ok: true }
+    },
     async typing ({ to, state: s = 'composing' }) {
       await requireOpen().sendPresenceUpdate(s, to)
       return { ok: true }
