@@ -3,6 +3,8 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { SimProcess, PeerProcess, tempDir } from './support/harness.js'
 
 const A = '15550001111'
@@ -65,6 +67,9 @@ test('1:1 both ways: the first message relays as pkmsg, later ones as msg', asyn
   const again = await a.call('sendText', { to: pn(B), text: 'second to B' })
   await b.call('waitMessage', { text: 'second to B' })
   assert.deepEqual(await relayedTypes(again.id), ['msg'])
+  // The per-connection trace files show the same stanzas, for debugging.
+  const traced = fs.readdirSync(traceDir).map(f => fs.readFileSync(path.join(traceDir, f), 'utf8')).join('')
+  assert.ok(traced.includes(`id='${firstFromA.id}'`) && traced.includes("type='pkmsg'"))
 })
 
 test('a quoted reply and a mention arrive with their context', async () => {
