@@ -170,7 +170,11 @@ async function runPeer () {
       for (const m of messages) {
         if (!m.message || !m.key?.id) continue
         state.messages.set(m.key.id, m)
-        if (m.key.fromMe) continue
+        if (m.key.fromMe) {
+          // Baileys' event buffer can fold a receipt into the upsert of our own message.
+          if (m.status >= 3) record({ event: 'receipt', id: m.key.id, chat: m.key.remoteJid, from: m.key.remoteJid, status: STATUS[m.status] })
+          continue
+        }
         record(describe(m))
       }
     })
@@ -384,7 +388,7 @@ async function runPeer () {
   // The harness closing stdin (or dying) ends the peer; so does a maximum lifetime.
   rl.on('close', () => { state.intentionalClose = true; try { state.sock?.end(undefined) } catch {} setTimeout(() => process.exit(0), 100) })
   setTimeout(() => { process.stderr.write('wa-peer: maximum lifetime reached\n'); process.exit(3) }, MAX_LIFETIME_MS).unref()
-  process.on('uncaughtException', err => emit({ event: 'error', error: err.stack }))
-  process.on('unhandledRejection', err => emit({ event: 'error', error: err?.stack || String(err) }))
+  process.on('uncaughtException', err => record({ event: 'error', error: err.stack }))
+  process.on('unhandledRejection', err => record({ event: 'error', error: err?.stack || String(err) }))
   emit({ event: 'ready', authDir: opts.authDir, registered: !!auth.creds.me })
 }

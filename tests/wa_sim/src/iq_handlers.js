@@ -80,11 +80,12 @@ export class IqHandlers {
 
   privacy (conn, iq) {
     if (iq.attrs.type === 'set') return this.result(conn, iq) // tctokens and privacy changes are accepted
-    const categories = ['last', 'online', 'profile', 'status', 'groupadd', 'readreceipts', 'calladd']
+    // WhatsApp's defaults for a new account; readreceipts=all makes clients send 'read', not 'read-self'.
+    const categories = { last: 'all', online: 'all', profile: 'all', status: 'contacts', groupadd: 'all', readreceipts: 'all', calladd: 'all' }
     this.result(conn, iq, [{
       tag: 'privacy',
       attrs: {},
-      content: categories.map(name => ({ tag: 'category', attrs: { name, value: name === 'online' ? 'all' : 'contacts' } }))
+      content: Object.entries(categories).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }))
     }])
   }
 
