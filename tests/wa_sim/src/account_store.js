@@ -6,6 +6,7 @@ import { keyPairFromSeed, generateKeyPair, sign, signalPublicKey } from './keys.
 const MAX_PREKEYS_PER_DEVICE = 2000
 const MAX_OFFLINE_STANZAS = 5000
 const MAX_DEVICES_PER_ACCOUNT = 64
+const MAX_ACCOUNTS = 10000
 
 /** A stable 15-digit LID user for a phone number (same phone -> same LID in every run). */
 export function lidForPhone (phone) {
@@ -150,9 +151,11 @@ export class AccountStore {
     this.byLid = new Map()
   }
 
+  /** The account for a phone, created on first use; null when the store is full. */
   getOrCreate (phone) {
     let acc = this.byPhone.get(phone)
     if (!acc) {
+      if (this.byPhone.size >= MAX_ACCOUNTS) return null
       acc = new Account({ phone, rootSeed: this.rootSeed })
       this.byPhone.set(phone, acc)
       this.byLid.set(acc.lid, acc)

@@ -104,6 +104,7 @@ export class ControlApi {
       case 'POST /accounts': {
         if (!isValidPhone(body.phone)) throw new HttpError(400, 'phone must be 6-16 digits without a leading 0 or +')
         const acc = sim.accounts.getOrCreate(body.phone)
+        if (!acc) throw new HttpError(507, 'the simulator holds too many accounts')
         if (typeof body.pushName === 'string') acc.pushName = body.pushName.slice(0, 64)
         return { body: acc.summary() }
       }

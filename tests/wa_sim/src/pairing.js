@@ -82,6 +82,7 @@ export class Pairing {
     entry.used = true
 
     const account = this.sim.accounts.getOrCreate(phone)
+    if (!account) return { ok: false, status: 507, error: 'the simulator holds too many accounts' }
     const device = account.allocateDevice()
     if (!device) return { ok: false, status: 409, error: `account ${phone} has no free device slot` }
 

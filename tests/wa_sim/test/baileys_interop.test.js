@@ -98,6 +98,13 @@ test('typing (chatstate composing) is seen by the other side', async () => {
   await b.call('waitPresence', { from: pn(A), state: 'available' })
 })
 
+test('a presence subscription is answered with the contact\'s current presence', async () => {
+  await a.call('subscribePresence', { to: pn(B) })
+  // markOnlineOnConnect:false means B never announced itself available.
+  const p = await a.call('waitPresence', { from: pn(B), state: 'unavailable' })
+  assert.equal(p.state, 'unavailable')
+})
+
 for (const mode of ['pn', 'lid']) {
   test(`group in ${mode.toUpperCase()} addressing: create, notification, messages both ways`, async () => {
     await sim.post('/settings', { groupAddressingMode: mode })
