@@ -11,7 +11,7 @@ const MAX_LIFETIME_MS = Number(process.env.WA_PEER_MAX_LIFETIME_MS || 15 * 60 * 
 const MAX_LINE_CHARS = 16 * 1024 * 1024
 
 function parseArgs (argv) {
-  const o = { sim: '', ws: '', authDir: '', logLevel: 'warn', rootKey: '' }
+  const o = { sim: '', ws: '', authDir: '', logLevel: 'warn', rootKey: '', keepAliveMs: 30000 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const v = () => {
@@ -23,9 +23,13 @@ function parseArgs (argv) {
     else if (a === '--auth-dir') o.authDir = v()
     else if (a === '--log-level') o.logLevel = v()
     else if (a === '--root-key') o.rootKey = v()
+    else if (a === '--keepalive-ms') {
+      o.keepAliveMs = Number(v())
+      if (!Number.isInteger(o.keepAliveMs) || o.keepAliveMs < 100) throw new Error('--keepalive-ms must be an integer >= 100')
+    }
     else throw new Error(`unknown argument ${a}`)
   }
-  if (!o.sim || !o.ws || !o.authDir) throw new Error('usage: wa-peer.js --sim <controlUrl> --ws <wsUrl> --auth-dir DIR [--log-level L] [--root-key B64]')
+  if (!o.sim || !o.ws || !o.authDir) throw new Error('usage: wa-peer.js --sim <controlUrl> --ws <wsUrl> --auth-dir DIR [--log-level L] [--root-key B64] [--keepalive-ms N]')
   return o
 }
 
@@ -137,6 +141,7 @@ async function runPeer () {
       logger,
       browser: Browsers.ubuntu('Chrome'),
       markOnlineOnConnect: false,
+      keepAliveIntervalMs: opts.keepAliveMs,
       // The simulated phone never pushes history, so do not wait for it.
       shouldSyncHistoryMessage: () => false,
       getMessage: async key => state.messages.get(key.id)?.message

@@ -32,7 +32,8 @@ async function relayedTypes (id) {
 test.before(async () => {
   traceDir = tempDir('trace')
   sim = await SimProcess.start({ traceDir })
-  ;[a, b, c] = await Promise.all(['a', 'b', 'c'].map(name => PeerProcess.start(sim, { name })))
+  // c pings every second so that a stalled server is noticed within seconds, not 35 s.
+  ;[a, b, c] = await Promise.all(['a', 'b', 'c'].map(name => PeerProcess.start(sim, { name, args: name === 'c' ? ['--keepalive-ms', '1000'] : [] })))
 })
 
 test.after(async () => {
@@ -191,6 +192,17 @@ test('a device paired after a peer cached the device list still receives (device
   await a.call('waitMessage', { messageId: own.id })
   const relayed = (await sim.get(`/relayed?id=${own.id}`)).body.relayed.map(e => e.to)
   assert.ok(relayed.includes(`${B}:2@s.whatsapp.net`), `relayed to ${relayed}`)
+})
+
+test('a server that stops answering pings is dropped by the client, which reconnects', async () => {
+  const jidC = `${C}:1@s.whatsapp.net`
+  const before = (await sim.get(`/devices?phone=${C}`)).body.devices[0].loginCount
+  const mark = c.events.at(-1)?.seq ?? 0
+  await sim.post('/fault/stall', { jid: jidC, stalled: true })
+  const lost = await c.call('waitConnection', { connection: 'close', after: mark + 1, timeout_ms: 15000 })
+  assert.equal(lost.statusCode, 408) // Baileys' connectionLost
+  await c.call('waitConnection', { connection: 'open', after: lost.seq, timeout_ms: 15000 })
+  await sim.waitFor(`/devices?phone=${C}`, body => body.devices[0].online && body.devices[0].loginCount > before)
 })
 
 test('stream errors reach the client: 503 and a dropped socket reconnect, 440 conflict and 401 logout do not', async () => {

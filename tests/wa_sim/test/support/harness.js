@@ -83,8 +83,8 @@ export class SimProcess {
 }
 
 export class PeerProcess {
-  static async start (sim, { name = 'peer', authDir = tempDir(name), logLevel = process.env.WA_PEER_LOG || 'warn' } = {}) {
-    const proc = spawn(process.execPath, [PEER_BIN, '--sim', sim.controlUrl, '--ws', sim.wsUrl, '--auth-dir', authDir, '--log-level', logLevel], {
+  static async start (sim, { name = 'peer', authDir = tempDir(name), logLevel = process.env.WA_PEER_LOG || 'warn', args = [] } = {}) {
+    const proc = spawn(process.execPath, [PEER_BIN, '--sim', sim.controlUrl, '--ws', sim.wsUrl, '--auth-dir', authDir, '--log-level', logLevel, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_EXTRA_CA_CERTS: sim.mediaCaFile }
     })
