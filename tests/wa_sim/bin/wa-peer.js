@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Peer driver: runs one real Baileys client against the simulator, driven by JSON lines on stdin/stdout.
 import { spawn } from 'node:child_process'

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Starts the WhatsApp server simulator; prints one JSON "listening" line on stdout, logs on stderr.
 import { Simulator } from '../src/simulator.js'

@@ -122,8 +122,4 @@ export class GroupStore {
       }
     }
   }
-
-  onDeviceRemoved () {
-    // Membership is per account, so a removed companion changes no group.
-  }
 }

@@ -173,7 +173,6 @@ export class Simulator {
     this.stats.offlineFlushed += queued.length
     conn.sendNode({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
     this.log.info('device logged in', { jid: device.pnJid, conn: conn.id, offline: queued.length })
-    this.presence.onDeviceOnline(device)
   }
 
   refuse (conn, reason, why) {
@@ -258,7 +257,6 @@ export class Simulator {
       if (streamError) conn.streamError(streamError.attrs, streamError.child)
       else conn.close('device removed')
     }
-    this.groups.onDeviceRemoved(device)
     this.notifyDevicesChanged(account, 'remove', device)
     this.log.info('device removed', { jid: device.pnJid })
     return true
