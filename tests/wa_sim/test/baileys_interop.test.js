@@ -128,6 +128,8 @@ for (const mode of ['pn', 'lid']) {
     const second = await a.call('sendText', { to: g.jid, text: `again group ${mode}` })
     await c.call('waitMessage', { text: `again group ${mode}` })
     assert.deepEqual([...new Set(await relayedTypes(second.id))], ['skmsg'])
+    const mine = await b.call('groups')
+    assert.ok(mine.groups.some(x => x.jid === g.jid && x.addressingMode === mode), 'participating list has the group')
   })
 }
 
@@ -236,6 +238,9 @@ test('stream errors reach the client: 503 and a dropped socket reconnect, 440 co
   assert.equal(loggedOut.statusCode, 401)
   const devices = (await sim.get(`/devices?phone=${B}`)).body.devices
   assert.deepEqual(devices.map(d => d.device), [1])
+  // Online peers (and B's remaining device) were told that B:2 is gone.
+  const traced = fs.readdirSync(traceDir).map(f => fs.readFileSync(path.join(traceDir, f), 'utf8')).join('')
+  assert.match(traced, new RegExp(`send <notification from='${B}@s.whatsapp.net'[^\n]*type='devices'><remove [^\n]*jid='${B}:2@s.whatsapp.net'`))
 })
 
 test('a companion logging out removes its device (remove-companion-device)', async () => {
