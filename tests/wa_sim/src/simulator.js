@@ -20,7 +20,9 @@ const MAX_WS_MESSAGE_BYTES = 16 * 1024 * 1024
 const RELAY_LOG_LIMIT = 2000
 
 export class Simulator {
-  constructor ({ rootSeed = DEFAULT_ROOT_SEED, traceDir = null, logger = makeLogger() } = {}) {
+  /** nowMs is the clock the QR ref lifetimes use (tests pass a fake one). */
+  constructor ({ rootSeed = DEFAULT_ROOT_SEED, traceDir = null, logger = makeLogger(), nowMs = Date.now } = {}) {
+    this.nowMs = nowMs
     this.rootSeed = rootSeed
     this.log = logger
     this.traces = new TraceWriter(traceDir)
