@@ -169,13 +169,18 @@ test('messages for an offline device are queued and delivered after its next log
 })
 
 test('a peer that lost its session recovers through a retry receipt', async () => {
-  const before = (await sim.get('/stats')).body.receipts.retry || 0
+  const statsBefore = (await sim.get('/stats')).body
+  const before = statsBefore.receipts.retry || 0
   await b.call('forgetSession', { jid: pn(A) })
   const m = await a.call('sendText', { to: pn(B), text: 'after session loss' })
   const got = await b.call('waitMessage', { messageId: m.id, timeout_ms: 30000 })
   assert.equal(got.text, 'after session loss')
-  const after = (await sim.get('/stats')).body.receipts.retry || 0
+  const statsAfter = (await sim.get('/stats')).body
+  const after = statsAfter.receipts.retry || 0
   assert.ok(after > before, 'a retry receipt went through the simulator')
+  // Baileys' resend names B's device twice (top-level enc and participants); B must get it once.
+  assert.ok(statsAfter.duplicatesDropped > statsBefore.duplicatesDropped, 'the duplicate copy was dropped')
+  assert.equal((await sim.get(`/relayed?id=${m.id}`)).body.relayed.filter(e => e.to === `${B}:1@s.whatsapp.net`).length, 2)
   const types = await relayedTypes(m.id)
   assert.ok(types.includes('msg') && types.includes('pkmsg'), `first msg then a pkmsg resend: ${types}`)
 })
