@@ -38,6 +38,18 @@ test('exits when its stdin closes, so a dead harness leaves no simulator behind'
   assert.equal((await exit).code, 0)
 })
 
+test('--ignore-stdin keeps it running after stdin closes, until SIGTERM', async () => {
+  const sim = await SimProcess.start({ args: ['--ignore-stdin'] })
+  sim.proc.stdin.end()
+  // Still serving a second after stdin closed (a watched stdin ends the process within milliseconds).
+  const until = Date.now() + 1000
+  while (Date.now() < until) assert.equal((await sim.get('/health')).body.ok, true)
+  assert.equal(sim.proc.exitCode, null)
+  const exit = exitOf(sim.proc)
+  sim.proc.kill('SIGTERM')
+  assert.equal((await exit).code, 0)
+})
+
 test('rejects unknown arguments and bad ports with exit code 2', async () => {
   for (const args of [['--bogus'], ['--port', 'http'], ['--port']]) {
     const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
