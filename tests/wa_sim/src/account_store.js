@@ -30,6 +30,7 @@ export class Device {
     this.signedPreKey = null // {id, pub, signature}
     this.preKeys = new Map() // id -> pub (32 bytes); removed when handed out
     this.preKeysHandedOut = 0
+    this.preKeyLowSent = false // a prekey-low notification is outstanding
     this.platform = ''
     this.pushName = ''
     this.connection = null // the live, logged-in connection, if any

@@ -6,6 +6,8 @@ import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode } from '@whiskeyso
 const MAX_UPLOADED_PREKEYS = 2000
 const MAX_BUNDLES_PER_QUERY = 512
 const MAX_USYNC_USERS = 512
+// Below this many one-time prekeys the owner is told to upload more (WhatsApp's prekey-low notification).
+const PREKEY_LOW_COUNT = 5
 
 function uint (n, bytes) {
   const b = Buffer.alloc(bytes)
@@ -144,6 +146,7 @@ export class IqHandlers {
       list.push({ id: id.readUIntBE(0, Math.min(id.length, 6)), pub: value })
     }
     device.addPreKeys(list)
+    device.preKeyLowSent = false
     const spk = this.readSignedPreKey(getBinaryNodeChild(iq, 'skey'))
     if (spk) device.signedPreKey = spk
     this.result(conn, iq)
@@ -189,7 +192,16 @@ export class IqHandlers {
     }
     const device = r.account.devices.get(deviceId)
     if (!device || !device.signedPreKey) return null
-    return { registrationId: device.registrationId, identity: device.identityPub, signedPreKey: device.signedPreKey, preKey: device.takePreKey() }
+    const preKey = device.takePreKey()
+    if (device.preKeys.size < PREKEY_LOW_COUNT && !device.preKeyLowSent) {
+      device.preKeyLowSent = true // once until the next upload
+      this.sim.deliver(device, {
+        tag: 'notification',
+        attrs: { from: 's.whatsapp.net', type: 'encrypt', id: this.sim.nextId(), t: String(Math.floor(Date.now() / 1000)) },
+        content: [{ tag: 'count', attrs: { value: String(device.preKeys.size) } }]
+      })
+    }
+    return { registrationId: device.registrationId, identity: device.identityPub, signedPreKey: device.signedPreKey, preKey }
   }
 
   fetchBundles (conn, iq) {

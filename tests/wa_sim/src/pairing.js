@@ -19,7 +19,8 @@ const MAX_QR_CHARS = 4096
 /** Parses a pairing QR (with or without the wa.me prefix) into its fields, or {error}. */
 export function parsePairingQr (qr) {
   if (typeof qr !== 'string' || qr.length === 0 || qr.length > MAX_QR_CHARS) return { error: 'qr must be a non-empty string of at most 4096 characters' }
-  const body = qr.startsWith(QR_PREFIX) ? qr.slice(QR_PREFIX.length) : qr
+  const text = qr.trim()
+  const body = text.startsWith(QR_PREFIX) ? text.slice(QR_PREFIX.length) : text
   const parts = body.split(',')
   if (parts.length < 4 || parts.length > 5) return { error: `qr has ${parts.length} comma-separated fields, expected 4 or 5` }
   const [ref, noiseB64, identityB64, advB64, platform] = parts

@@ -96,6 +96,10 @@ test('login: success carries the LID, prekeys are counted, uploaded, digested an
   const idOf = b => Buffer.from(childOf(childOf(b, 'key'), 'id').content).readUIntBE(0, 3)
   assert.deepEqual([idOf(b1), idOf(b2)], [1, 2])
   assert.equal(childOf(b3, 'key'), undefined, 'no one-time prekey is handed out twice')
+  // Running low, the owner is told once (until it uploads again) how many are left.
+  const low = c.nodes.filter(n => n.tag === 'notification' && n.attrs.type === 'encrypt')
+  assert.equal(low.length, 1)
+  assert.equal(childOf(low[0], 'count').attrs.value, '1')
   assert.ok(childOf(b3, 'skey'), 'the signed prekey is always there')
   // Device 0 is the simulated phone: its identity is the account key that signed the pairing.
   const phone = await fetchBundle('k4', '15557770001@s.whatsapp.net')
