@@ -166,6 +166,10 @@ test('messages for an offline device are queued and delivered after its next log
   assert.equal(got.text, 'while you were away')
   const after = (await sim.get('/stats')).body.offlineFlushed
   assert.ok(after > before)
+  // The flush ends with <ib><offline count=N/></ib>, N counting what was queued.
+  const traced = fs.readdirSync(traceDir).map(f => fs.readFileSync(path.join(traceDir, f), 'utf8')).join('')
+  const counts = [...traced.matchAll(/send <ib from='s\.whatsapp\.net'><offline count='(\d+)'\/><\/ib>/g)].map(x => Number(x[1]))
+  assert.ok(counts.some(n => n >= 1), `offline counts seen: ${counts}`)
 })
 
 test('a peer that lost its session recovers through a retry receipt', async () => {
