@@ -56,7 +56,7 @@ async function main () {
     if (stopping) return
     stopping = true
     sim.log.info('stopping', { why })
-    const hardStop = setTimeout(() => process.exit(0), 3000)
+    const hardStop = setTimeout(() => { sim.media.removeFiles(); process.exit(0) }, 3000)
     hardStop.unref()
     await control.stop().catch(() => {})
     await sim.stop().catch(() => {})

@@ -29,8 +29,18 @@ function waitExit (proc, timeoutMs) {
   })
 }
 
+const createdDirs = []
+// Auth states (hundreds of prekey files each) and traces are removed when the test process ends;
+// WA_SIM_KEEP_TMP=1 keeps them for debugging.
+process.on('exit', () => {
+  if (process.env.WA_SIM_KEEP_TMP === '1') return
+  for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true })
+})
+
 export function tempDir (label) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `wa-sim-test-${label}-`))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wa-sim-test-${label}-`))
+  createdDirs.push(dir)
+  return dir
 }
 
 export class SimProcess {
