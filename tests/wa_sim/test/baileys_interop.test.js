@@ -216,12 +216,16 @@ test('a server that stops answering pings is dropped by the client, which reconn
   await sim.waitFor(`/devices?phone=${C}`, body => body.devices[0].online && body.devices[0].loginCount > before)
 })
 
-test('stream errors reach the client: 503 and a dropped socket reconnect, 440 conflict and 401 logout do not', async () => {
+test('stream errors reach the client: 503, 515 and a dropped socket reconnect, 440 conflict and 401 logout do not', async () => {
   const jidA = `${A}:1@s.whatsapp.net`
   const lastSeq = () => a.events.at(-1)?.seq ?? 0
   let mark = lastSeq()
   assert.equal((await sim.post('/fault/stream-error', { jid: jidA, code: 503 })).status, 200)
   let closed = await a.call('waitConnection', { connection: 'close', statusCode: 503, after: mark + 1 })
+  await a.call('waitConnection', { connection: 'open', after: closed.seq })
+  mark = lastSeq()
+  await sim.post('/fault/stream-error', { jid: jidA, code: 515 })
+  closed = await a.call('waitConnection', { connection: 'close', statusCode: 515, after: mark + 1 })
   await a.call('waitConnection', { connection: 'open', after: closed.seq })
   // A garbage frame fails Baileys' transport decryption (it reports the error but keeps the socket,
   // so its stream is out of sync); dropping the socket then makes it reconnect.
@@ -232,7 +236,7 @@ test('stream errors reach the client: 503 and a dropped socket reconnect, 440 co
   await sim.post('/fault/close', { jid: jidA })
   closed = await a.call('waitConnection', { connection: 'close', after: mark + 1 })
   await a.call('waitConnection', { connection: 'open', after: closed.seq })
-  await sim.waitFor(`/devices?phone=${A}`, body => body.devices[0].online && body.devices[0].loginCount >= 3)
+  await sim.waitFor(`/devices?phone=${A}`, body => body.devices[0].online && body.devices[0].loginCount >= 4)
   // Still works after all that.
   const m = await a.call('sendText', { to: pn(C), text: 'still here' })
   await c.call('waitMessage', { messageId: m.id })
