@@ -156,6 +156,7 @@ async function runPeer () {
       if (u.isNewLogin) record({ event: 'connection', connection: 'paired' })
       if (u.connection === 'open') {
         state.connection = 'open'
+        state.qr = null
         record({ event: 'connection', connection: 'open', jid: sock.user?.id, lid: sock.user?.lid })
       }
       if (u.connection === 'close') {
@@ -232,15 +233,16 @@ async function runPeer () {
     },
     async waitQr ({ timeout_ms: t = 20000 }) {
       if (!state.sock) connect()
-      const ev = await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
-      return { qr: ev.qr }
+      // The QR rotates: hand out the one shown now.
+      if (!state.qr) await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
+      return { qr: state.qr }
     },
     async pair ({ phone, timeout_ms: t = 30000 }) {
       if (!phone) throw new Error('pair needs "phone"')
       if (auth.creds.me) throw new Error(`already paired as ${auth.creds.me.id}`)
       if (!state.sock) connect()
-      const { qr } = await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
-      const scan = await simPost('/scan', { qr, phone })
+      if (!state.qr) await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
+      const scan = await simPost('/scan', { qr: state.qr, phone })
       await waitFor(e => e.event === 'connection' && e.connection === 'open', t, 'the login after pairing')
       return { jid: scan.jid, lid: scan.lid, keyIndex: scan.keyIndex }
     },
