@@ -197,6 +197,12 @@ async function runPeer () {
     sock.ev.on('presence.update', ({ id, presences }) => {
       for (const [who, p] of Object.entries(presences)) record({ event: 'presence', chat: id, from: who, state: p.lastKnownPresence })
     })
+    sock.ev.on('group-participants.update', u => {
+      record({ event: 'group-participants', jid: u.id, action: u.action, author: u.author, participants: u.participants.map(p => (typeof p === 'string' ? p : p.id)) })
+    })
+    sock.ev.on('groups.update', updates => {
+      for (const u of updates) if (u.subject !== undefined) record({ event: 'group-update', jid: u.id, subject: u.subject, author: u.author })
+    })
     sock.ev.on('groups.upsert', groups => {
       for (const g of groups) record({ event: 'group', jid: g.id, subject: g.subject, addressingMode: g.addressingMode, participants: g.participants.map(p => p.id) })
     })
@@ -299,6 +305,23 @@ async function runPeer () {
     async groupMetadata ({ jid }) {
       const g = await requireOpen().groupMetadata(jid)
       return { jid: g.id, subject: g.subject, addressingMode: g.addressingMode, participants: g.participants.map(p => ({ id: p.id, admin: p.admin, phoneNumber: p.phoneNumber, lid: p.lid })) }
+    },
+    async groupParticipants ({ jid, action, participants }) {
+      if (!['add', 'remove', 'promote', 'demote'].includes(action)) throw new Error('action must be add, remove, promote or demote')
+      const res = await requireOpen().groupParticipantsUpdate(jid, participants || [], action)
+      return { results: res.map(r => ({ jid: r.jid, status: r.status })) }
+    },
+    async groupSubject ({ jid, subject }) {
+      await requireOpen().groupUpdateSubject(jid, String(subject || ''))
+      return { ok: true }
+    },
+    async groupLeave ({ jid }) {
+      await requireOpen().groupLeave(jid)
+      return { ok: true }
+    },
+    async waitGroupEvent ({ jid, kind, action, timeout_ms: t = 20000 }) {
+      return waitFor(e => (e.event === 'group-participants' || e.event === 'group-update') && (!jid || e.jid === jid) &&
+        (!kind || e.event === kind) && (!action || e.action === action), t, `a group ${kind || 'event'} ${action || ''} for ${jid || 'any group'}`)
     },
     async groups () {
       const all = await requireOpen().groupFetchAllParticipating()

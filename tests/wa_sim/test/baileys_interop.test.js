@@ -13,6 +13,7 @@ const C = '15550003333'
 const pn = p => `${p}@s.whatsapp.net`
 
 let sim, a, b, c
+let lidGroup // the LID-addressed group made by the group tests
 const extra = []
 let traceDir
 
@@ -110,6 +111,7 @@ for (const mode of ['pn', 'lid']) {
   test(`group in ${mode.toUpperCase()} addressing: create, notification, messages both ways`, async () => {
     await sim.post('/settings', { groupAddressingMode: mode })
     const g = await a.call('createGroup', { subject: `team ${mode}`, participants: [pn(B), pn(C)] })
+    if (mode === 'lid') lidGroup = g.jid
     assert.match(g.jid, /@g\.us$/)
     assert.equal(g.addressingMode, mode)
     const note = await b.call('waitGroup', { jid: g.jid })
@@ -132,6 +134,39 @@ for (const mode of ['pn', 'lid']) {
     assert.ok(mine.groups.some(x => x.jid === g.jid && x.addressingMode === mode), 'participating list has the group')
   })
 }
+
+test('group admin: remove and re-add a member, change the subject, leave; non-admins are refused', async () => {
+  const g = lidGroup
+  const removed = await a.call('groupParticipants', { jid: g, action: 'remove', participants: [pn(C)] })
+  assert.deepEqual(removed.results.map(r => r.status), ['200'])
+  await Promise.all([c.call('waitGroupEvent', { jid: g, action: 'remove' }), b.call('waitGroupEvent', { jid: g, action: 'remove' })])
+  const afterRemoval = await a.call('sendText', { to: g, text: 'C is out' })
+  await b.call('waitMessage', { messageId: afterRemoval.id })
+  const to = (await sim.get(`/relayed?id=${afterRemoval.id}`)).body.relayed.map(e => e.to)
+  assert.ok(!to.some(j => j.startsWith(C)), `a removed member gets no copy: ${to}`)
+
+  const added = await a.call('groupParticipants', { jid: g, action: 'add', participants: [pn(C)] })
+  assert.deepEqual(added.results.map(r => r.status), ['200'])
+  const again = await a.call('groupParticipants', { jid: g, action: 'add', participants: [pn(C)] })
+  assert.deepEqual(again.results.map(r => r.status), ['409'])
+  await c.call('waitGroupEvent', { jid: g, action: 'add' })
+  const welcome = await a.call('sendText', { to: g, text: 'welcome back C' })
+  await c.call('waitMessage', { messageId: welcome.id })
+
+  await b.call('groupSubject', { jid: g, subject: 'renamed by B' })
+  const renamed = await a.call('waitGroupEvent', { jid: g, kind: 'group-update' })
+  assert.equal(renamed.subject, 'renamed by B')
+  assert.equal((await c.call('groupMetadata', { jid: g })).subject, 'renamed by B')
+
+  await assert.rejects(b.call('groupParticipants', { jid: g, action: 'remove', participants: [pn(A)] }), /not-authorized|401/)
+
+  await c.call('groupLeave', { jid: g })
+  // A removed C itself earlier (an actor gets no notification of its own change), so this is the leave.
+  const left = await a.call('waitGroupEvent', { jid: g, action: 'remove' })
+  assert.equal(left.participants.length, 1)
+  const members = (await sim.get('/groups')).body.groups.find(x => x.jid === g).members
+  assert.deepEqual(members.sort(), [pn(A), pn(B)].sort())
+})
 
 test('an image and a document are byte-identical after upload and download through the media host', async () => {
   const doc = crypto.randomBytes(200 * 1024 + 17)
