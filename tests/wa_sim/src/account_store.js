@@ -119,6 +119,9 @@ export class Account {
     this.nextDeviceId = 1
     this.nextKeyIndex = 1
     this.phoneDevice = new PrimaryPhone(this)
+    // Phones of accounts that fetched this account's device list: they get its devices notifications
+    // (everyone getting every change would be O(accounts^2) per pairing).
+    this.deviceWatchers = new Set()
     this.createdAt = Math.floor(Date.now() / 1000)
   }
 

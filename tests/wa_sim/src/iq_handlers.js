@@ -256,6 +256,7 @@ export class IqHandlers {
       const children = []
       if (protocols.has('contact')) children.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } })
       if (protocols.has('devices')) {
+        if (account && account !== conn.device.account) account.deviceWatchers.add(conn.device.account.phone)
         const devs = account
           ? [{ tag: 'device', attrs: { id: '0' } }, ...[...account.devices.values()].filter(d => d.noisePub).map(d => ({ tag: 'device', attrs: { id: String(d.id), 'key-index': String(d.keyIndex) } }))]
           : []

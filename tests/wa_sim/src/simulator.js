@@ -225,12 +225,16 @@ export class Simulator {
     return { account, deviceId: d.device, mode }
   }
 
-  /** Tells every other account's devices (and the account's own) that a device came or went. */
+  /**
+   * Tells the account's own devices, and the accounts that fetched its device list, that a device
+   * came or went (so their cached device lists stay right).
+   */
   notifyDevicesChanged (account, change, device) {
     const t = String(Math.floor(Date.now() / 1000))
     const hash = `2:${crypto.createHash('sha256').update([...account.devices.keys()].join(',')).digest('base64').slice(0, 8)}`
     const forms = [['pn', account.pnJid], ['lid', account.lidJid]]
-    for (const other of this.accounts.all()) {
+    const audience = [account, ...[...account.deviceWatchers].map(p => this.accounts.byPhone.get(p)).filter(Boolean)]
+    for (const other of audience) {
       for (const target of other.devices.values()) {
         if (target === device || !target.noisePub) continue
         if (!target.online && other !== account) continue // peers re-query devices at their next send
