@@ -31,7 +31,7 @@ struct FailsStart : wabot::Plugin {
 struct ThrowsEverywhere : wabot::Plugin {
   using wabot::Plugin::Plugin;
   wabot::Status start() {
-    auto s = http().add_route("GET", "/boom", [](const wabot::http::Request&, const wabot::http::Response&) {
+    auto s = http().add_route("GET", "/boom", [](const wabot::HttpRequest&, const wabot::HttpResponse&) {
       throw std::runtime_error("handler exploded");
     });
     if (!s) return s;
@@ -72,7 +72,7 @@ struct Full : wabot::Plugin {
   wabot::Status start() {
     auto timer = scheduler().schedule(interval_ms, interval_ms, [this] { ++ticks; });
     if (!timer) return timer.status();
-    auto route = http().add_route("GET", "/things/{id}", [this](const wabot::http::Request& req, const wabot::http::Response& res) {
+    auto route = http().add_route("GET", "/things/{id}", [this](const wabot::HttpRequest& req, const wabot::HttpResponse& res) {
       res.header("X-Seen", std::string(req.param("id").value_or("?")));
       res.json(200, std::string(R"({"id":")") + std::string(req.param("id").value_or("")) + R"(","limit":)" +
                         std::to_string(limit) + "}");

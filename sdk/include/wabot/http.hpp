@@ -13,10 +13,10 @@
 #include <string_view>
 #include <utility>
 
-namespace wabot::http {
+namespace wabot {
 
 namespace detail {
-inline std::optional<std::string_view> find(const wabot_str_pair* pairs, size_t count, std::string_view key) noexcept {
+inline std::optional<std::string_view> find_pair(const wabot_str_pair* pairs, size_t count, std::string_view key) noexcept {
   for (size_t i = 0; pairs && i < count; ++i)
     if (from_view(pairs[i].key) == key) return from_view(pairs[i].value);
   return std::nullopt;
@@ -24,9 +24,9 @@ inline std::optional<std::string_view> find(const wabot_str_pair* pairs, size_t 
 }  // namespace detail
 
 // A borrowed view of the request: valid only while the handler runs.
-class Request {
+class HttpRequest {
  public:
-  explicit Request(const wabot_http_request& raw) noexcept : raw_(&raw) {}
+  explicit HttpRequest(const wabot_http_request& raw) noexcept : raw_(&raw) {}
   std::string_view method() const noexcept { return from_view(raw_->method); }
   std::string_view path() const noexcept { return from_view(raw_->path); }
   std::string_view route() const noexcept { return from_view(raw_->route); }
@@ -35,14 +35,14 @@ class Request {
   std::string_view trace_id() const noexcept { return from_view(raw_->trace_id); }
   std::string_view client_ip() const noexcept { return from_view(raw_->client_ip); }
   std::optional<std::string_view> param(std::string_view name) const noexcept {
-    return detail::find(raw_->path_params, raw_->path_param_count, name);
+    return detail::find_pair(raw_->path_params, raw_->path_param_count, name);
   }
   std::optional<std::string_view> query_param(std::string_view name) const noexcept {
-    return detail::find(raw_->query_params, raw_->query_param_count, name);
+    return detail::find_pair(raw_->query_params, raw_->query_param_count, name);
   }
   // `name` lower-case.
   std::optional<std::string_view> header(std::string_view name) const noexcept {
-    return detail::find(raw_->headers, raw_->header_count, name);
+    return detail::find_pair(raw_->headers, raw_->header_count, name);
   }
   const wabot_http_request& raw() const noexcept { return *raw_; }
 
@@ -50,9 +50,9 @@ class Request {
   const wabot_http_request* raw_;
 };
 
-class Response {
+class HttpResponse {
  public:
-  Response(const wabot_http_service_v1& table, wabot_http_response* raw) noexcept : table_(&table), raw_(raw) {}
+  HttpResponse(const wabot_http_service_v1& table, wabot_http_response* raw) noexcept : table_(&table), raw_(raw) {}
   void status(int code) const noexcept { table_->set_status(raw_, code); }
   void body(std::string_view content_type, std::string_view body) const noexcept {
     table_->set_body(raw_, to_view(content_type), to_view(body));
@@ -70,21 +70,21 @@ class Response {
   wabot_http_response* raw_;
 };
 
-using Handler = std::function<void(const Request&, const Response&)>;
+using HttpHandler = std::function<void(const HttpRequest&, const HttpResponse&)>;
 
 namespace detail {
-struct Route {
+struct HttpRoute {
   const wabot_http_service_v1* table;
   const Host* host;
-  Handler handler;
+  HttpHandler handler;
 };
 
 // The C handler: exceptions stop here and become a 500 plus an error return.
 inline wabot_status route_trampoline(void* user_data, const wabot_http_request* request,
                                      wabot_http_response* response) noexcept {
-  auto* route = static_cast<Route*>(user_data);
+  auto* route = static_cast<HttpRoute*>(user_data);
   try {
-    route->handler(Request(*request), Response(*route->table, response));
+    route->handler(HttpRequest(*request), HttpResponse(*route->table, response));
     return WABOT_OK;
   } catch (const std::exception& e) {
     route->host->set_error(std::string("route handler threw: ") + e.what());
@@ -100,9 +100,9 @@ class Http {
   explicit Http(Host& host) noexcept : host_(&host), table_(host.service<wabot_http_service_v1>("http", 1)) {}
 
   // Registers `method pattern`; the handler lives until the plugin is destroyed.
-  Status add_route(std::string_view method, std::string_view pattern, Handler handler) {
-    if (!table_) return wabot::detail::missing_service("http");
-    auto* route = host_->keep(std::make_unique<detail::Route>(detail::Route{table_, host_, std::move(handler)}));
+  Status add_route(std::string_view method, std::string_view pattern, HttpHandler handler) {
+    if (!table_) return detail::missing_service("http");
+    auto* route = host_->keep(std::make_unique<detail::HttpRoute>(detail::HttpRoute{table_, host_, std::move(handler)}));
     wabot_status rc = table_->add_route(host_->raw(), to_view(method), to_view(pattern), &detail::route_trampoline, route);
     if (rc != WABOT_OK)
       return host_->failure(rc, std::string("failed to add route ").append(method).append(" ").append(pattern));
@@ -114,8 +114,4 @@ class Http {
   const wabot_http_service_v1* table_;
 };
 
-}  // namespace wabot::http
-
-namespace wabot {
-using http::Http;
-}
+}  // namespace wabot
