@@ -55,7 +55,7 @@ std::string HttpServer::start() {
   try {
     Poco::Net::SocketAddress address(o.host, static_cast<Poco::UInt16>(o.port));
     Poco::Net::ServerSocket socket;
-    socket.bind(address, true);
+    socket.bind(address, true, false);  // SO_REUSEADDR for quick restarts; no SO_REUSEPORT: a second wabot must fail
     socket.listen(128);
 
     auto params = new Poco::Net::HTTPServerParams;  // Poco takes ownership (AutoPtr)

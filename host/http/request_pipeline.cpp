@@ -264,17 +264,19 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
     response.set("X-Trace-Id", req.trace_id);
     // Unread body bytes would be parsed as the next request: close instead.
     if (!out.body_consumed) response.setKeepAlive(false);
-    if (res.status == 204 || res.status == 304) {
-      response.setContentLength(0);
-      response.send();
-    } else {
-      if (!res.content_type.empty()) response.setContentType(res.content_type);
-      response.sendBuffer(res.body.data(), res.body.size());
-    }
+    const bool no_body = res.status == 204 || res.status == 304;
+    if (!no_body && !res.content_type.empty()) response.setContentType(res.content_type);
+    response.setContentLength64(no_body ? 0 : static_cast<Poco::Int64>(res.body.size()));
+    // send() + flush, not sendBuffer(): Poco buffers sendBuffer's bytes until the response object
+    // dies, and linger_close below must run after the answer is on the wire.
+    std::ostream& body = response.send();
+    if (!no_body && request.getMethod() != "HEAD") body.write(res.body.data(), static_cast<std::streamsize>(res.body.size()));
+    body.flush();
     if (!out.body_consumed) linger_close(request);
   } catch (const std::exception& e) {
     log::warn("failed to send the response", {{"cause", e.what()}});
   } catch (...) {
+    log::warn("failed to send the response", {{"cause", "unknown exception"}});
   }
 
   try {
