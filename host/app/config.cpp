@@ -4,6 +4,7 @@
 
 #include "host/app/duration.hpp"
 #include "host/common/log.hpp"
+#include "host/store/database_url.hpp"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Net/IPAddress.h>
@@ -294,6 +295,9 @@ class Parser {
     // Never echo the URL: a postgres URL may carry a password.
     if (!ok)
       fail("database.url", "must start with sqlite:// (sqlite://REL or sqlite:///ABS), postgres:// or postgresql://");
+    // The store's own parser decides the rest; its errors never contain the password.
+    auto parsed = store::parse_database_url(d.url);
+    if (!parsed.ok()) fail("database.url", parsed.error().message);
     d.pool_size = static_cast<int>(get_int(child(n, "pool_size"), "database.pool_size", 1, 1024, d.pool_size));
   }
 

@@ -4,6 +4,7 @@
 
 #include "host/app/paths.hpp"
 #include "host/common/log.hpp"
+#include "host/store/schema.hpp"
 
 namespace wabot::app {
 
@@ -36,13 +37,20 @@ std::string Host::start() {
                                {"plugin_dir", config_.plugins.directory}});
 
   // 1. Store: opened and migrated before anything can serve a request.
-  // INTEGRATION(store): open config_.database (url, pool_size) here and run migrations, as a Component.
-  log::warn("store layer not integrated into this build: running without a database");
+  std::string error = components_.start(std::make_unique<FunctionComponent>(
+      "store", [this] { return open_store(); },
+      [this] {
+        database_.reset();  // closes the connections (SQLite file, PostgreSQL pool)
+      }));
+  if (!error.empty()) {
+    components_.stop_all();
+    return error;
+  }
 
   // 2. HTTP server: routes are added later by plugins (the router is thread-safe).
   http_server_ = std::make_shared<http::HttpServer>(server_options(config_), router_);
   auto server = http_server_;
-  std::string error = components_.start(std::make_unique<FunctionComponent>(
+  error = components_.start(std::make_unique<FunctionComponent>(
       "http", [server] { return server->start(); }, [server] { server->stop(); }));
   if (!error.empty()) {
     components_.stop_all();
@@ -60,6 +68,21 @@ std::string Host::start() {
 }
 
 void Host::stop() { components_.stop_all(); }
+
+std::string Host::open_store() {
+  store::DatabaseOptions options;
+  options.postgres_pool_max_sessions = config_.database.pool_size;
+  auto opened = store::Database::open(config_.database.url, options);
+  if (!opened.ok()) return opened.error().message;  // the store's messages never carry the password
+  std::shared_ptr<store::Database> database = std::move(opened.value());
+  auto migrated = store::migrate(*database);
+  if (!migrated.ok()) return migrated.error().message;
+  log::info("database ready", {{"url", database->redacted_url()},
+                               {"schema_version", std::to_string(migrated->current_version)},
+                               {"migrations_applied", std::to_string(migrated->applied.size())}});
+  database_ = std::move(database);
+  return "";
+}
 
 std::uint16_t Host::http_port() const { return http_server_ ? http_server_->port() : 0; }
 

@@ -7,6 +7,7 @@
 #include "host/app/config.hpp"
 #include "host/http/http_server.hpp"
 #include "host/http/router.hpp"
+#include "host/store/database.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -33,11 +34,16 @@ class Host {
   const Config& config() const { return config_; }
   std::shared_ptr<http::Router> router() const { return router_; }
   std::uint16_t http_port() const;  // the bound port once started
+  // The open, migrated database between start and stop; null otherwise.
+  std::shared_ptr<store::Database> database() const { return database_; }
 
  private:
+  std::string open_store();
+
   Config config_;
   std::string executable_;
   std::shared_ptr<http::Router> router_;
+  std::shared_ptr<store::Database> database_;
   std::shared_ptr<http::HttpServer> http_server_;
   ComponentStack components_;
 };

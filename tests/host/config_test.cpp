@@ -272,6 +272,10 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(error.rfind("config: database.url: must start with sqlite://", 0) == 0);
     CPPUNIT_ASSERT(error.find("hunter2") == std::string::npos);
     error_of("database: {url: 'sqlite://'}");
+    // the store's URL parser judges the rest, and keeps passwords out of its messages too
+    std::string port_error = error_of("database: {url: 'postgres://u:hunter2@db:abc/wabot'}");
+    CPPUNIT_ASSERT_EQUAL(std::string("config: database.url: invalid database URL: the port must be a number"), port_error);
+    CPPUNIT_ASSERT(error_of("database: {url: 'sqlite:///'}").rfind("config: database.url: invalid database URL: ", 0) == 0);
   }
 
   void unknown_host_keys_are_errors() {

@@ -104,14 +104,18 @@ class WabotExecutableTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(serves_until_sigterm_then_exits_0_in_order);
   CPPUNIT_TEST(sigint_also_stops_cleanly);
   CPPUNIT_TEST(busy_port_exits_1);
+  CPPUNIT_TEST(unusable_database_exits_1_before_listening);
   CPPUNIT_TEST_SUITE_END();
 
   // Starts wabot on a free port, waits until it accepts connections, sends `signal`, and checks
   // the exit status and the stop sequence in its log.
   void serve_and_stop(int signal) {
     std::uint16_t port = free_port();
+    std::string db = Poco::TemporaryFile::tempName() + ".db";
+    Poco::TemporaryFile::registerForDeletion(db);
     std::string config = write_temp("http: {host: 127.0.0.1, port: " + std::to_string(port) +
-                                    "}\nplugins: {load: []}\nlog: {level: info}\n");
+                                    "}\nplugins: {load: []}\nlog: {level: info}\ndatabase: {url: 'sqlite://" + db +
+                                    "'}\n");
     Poco::Pipe err_pipe;
     Poco::ProcessHandle handle =
         Poco::Process::launch(wabot_path(), {"--config", config}, ".", nullptr, nullptr, &err_pipe);
@@ -154,7 +158,13 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(log, at("termination requested") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(log, at("\"component\":\"http\"") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(log, at("termination requested") < at("\"message\":\"http server stopped\""));
-    CPPUNIT_ASSERT_MESSAGE(log, at("\"message\":\"http server stopped\"") < at("\"message\":\"wabot stopped\""));
+    // reverse start order: the HTTP server stops before the store closes
+    CPPUNIT_ASSERT_MESSAGE(log, at("\"message\":\"database ready\"") < at("\"message\":\"http server listening\""));
+    CPPUNIT_ASSERT_MESSAGE(log, at("\"message\":\"http server stopped\"") <
+                                    log.find("\"message\":\"component stopped\",\"component\":\"store\""));
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("\"message\":\"component stopped\",\"component\":\"store\"") <
+                                    at("\"message\":\"wabot stopped\""));
+    CPPUNIT_ASSERT_MESSAGE("the database file was created", Poco::File(db).exists());
     CPPUNIT_ASSERT_MESSAGE("port still open after exit", !port_accepts(port));
   }
 
@@ -226,10 +236,22 @@ class WabotExecutableTest : public CppUnit::TestFixture {
 
   void sigint_also_stops_cleanly() { serve_and_stop(SIGINT); }
 
+  void unusable_database_exits_1_before_listening() {
+    std::uint16_t port = free_port();
+    std::string config = write_temp("http: {host: 127.0.0.1, port: " + std::to_string(port) +
+                                    "}\nplugins: {load: []}\ndatabase: {url: 'sqlite:///proc/wabot-no-such-dir/x.db'}\n");
+    Run r = run({"--config", config});
+    CPPUNIT_ASSERT_EQUAL(1, r.status);
+    CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("failed to start store: ") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("http server listening") == std::string::npos);
+  }
+
   void busy_port_exits_1() {
     Poco::Net::ServerSocket holder(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::string db = Poco::TemporaryFile::tempName() + ".db";
+    Poco::TemporaryFile::registerForDeletion(db);
     std::string config = write_temp("http: {host: 127.0.0.1, port: " + std::to_string(holder.address().port()) +
-                                    "}\nplugins: {load: []}\n");
+                                    "}\nplugins: {load: []}\ndatabase: {url: 'sqlite://" + db + "'}\n");
     Run r = run({"--config", config});
     CPPUNIT_ASSERT_EQUAL(1, r.status);
     CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("failed to start http: failed to listen on 127.0.0.1:") != std::string::npos);
