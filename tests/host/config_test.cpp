@@ -46,6 +46,7 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ConfigTest);
   CPPUNIT_TEST(empty_file_gives_every_default);
   CPPUNIT_TEST(shipped_wabot_yaml_is_valid_and_matches_the_defaults);
+  CPPUNIT_TEST(shipped_examples_are_valid);
   CPPUNIT_TEST(file_values_are_read);
   CPPUNIT_TEST(every_seed_environment_name_overrides_its_key);
   CPPUNIT_TEST(empty_environment_variable_counts_as_unset);
@@ -121,6 +122,17 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(defaults.config.plugins.plugins.size(), file.config.plugins.plugins.size());
     const auto* ai = spec_named(file.config, "ai_forwarder");
     CPPUNIT_ASSERT(ai && ai->config["max_age"].as<std::string>() == "10m");
+  }
+
+  void shipped_examples_are_valid() {
+    const std::string source = std::getenv("WABOT_SOURCE_DIR");
+    ConfigResult sqlite = load_config_file(source + "/config/examples/sqlite.yaml", env_of({}));
+    CPPUNIT_ASSERT_MESSAGE(sqlite.error, sqlite.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("sqlite:///var/lib/wabot/wabot.db"), sqlite.config.database.url);
+    ConfigResult pg = load_config_file(source + "/config/examples/postgres.yaml", env_of({}));
+    CPPUNIT_ASSERT_MESSAGE(pg.error, pg.ok());
+    CPPUNIT_ASSERT_EQUAL(16, pg.config.database.pool_size);
+    CPPUNIT_ASSERT(pg.config.http.ip_rate_limit.enabled);
   }
 
   void file_values_are_read() {
