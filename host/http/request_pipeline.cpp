@@ -260,7 +260,18 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
   try {
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
     response.setReason(Poco::Net::HTTPResponse::getReasonForStatus(response.getStatus()));
-    for (const auto& [name, value] : res.headers) response.add(name, value);
+    for (const auto& [name, value] : res.headers) {
+      // The server owns framing; a CR/LF in a header would let a handler split the response.
+      std::string lname = lower(name);
+      bool framing = lname == "content-length" || lname == "transfer-encoding" || lname == "connection";
+      bool unsafe = name.empty() || name.find_first_of("\r\n: ") != std::string::npos ||
+                    value.find_first_of("\r\n") != std::string::npos;
+      if (framing || unsafe) {
+        log::warn("dropped a response header set by the handler", {{"route", req.route}, {"header", unsafe ? "(unsafe)" : name}});
+        continue;
+      }
+      response.add(name, value);
+    }
     response.set("X-Trace-Id", req.trace_id);
     // Unread body bytes would be parsed as the next request: close instead.
     if (!out.body_consumed) response.setKeepAlive(false);

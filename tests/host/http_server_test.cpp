@@ -88,6 +88,8 @@ class HttpServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(ip_rate_limit_answers_429_and_honours_whitelist);
   CPPUNIT_TEST(admin_token_guards_admin_paths);
   CPPUNIT_TEST(every_request_is_logged_without_secrets);
+  CPPUNIT_TEST(malformed_uri_is_400);
+  CPPUNIT_TEST(handler_cannot_set_framing_or_split_headers);
   CPPUNIT_TEST(busy_port_is_an_error_value);
   CPPUNIT_TEST(stop_closes_the_port);
   CPPUNIT_TEST_SUITE_END();
@@ -121,6 +123,12 @@ class HttpServerTest : public CppUnit::TestFixture {
     router_->add("GET", "/boom", [](const Request&, Response&) { throw std::runtime_error("db password is hunter2"); }, "test");
     router_->add("GET", "/sessions/{agentId}", [](const Request& req, Response& res) {
       res.body = "{\"agent\":\"" + req.path_params.at("agentId") + "\"}";
+    }, "test");
+    router_->add("GET", "/headers", [](const Request&, Response& res) {
+      res.headers.push_back({"Content-Length", "999"});
+      res.headers.push_back({"X-Evil", "a\r\nSet-Cookie: x=1"});
+      res.headers.push_back({"X-Fine", "ok"});
+      res.body = "{}";
     }, "test");
     router_->add("GET", "/fields/{id}", [](const Request& req, Response& res) {
       res.status = 201;
@@ -346,6 +354,24 @@ class HttpServerTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(l, l.find("agent-secret-token") == std::string::npos);
       CPPUNIT_ASSERT_MESSAGE(l, l.find("query-secret") == std::string::npos);
     }
+  }
+
+  void malformed_uri_is_400() {
+    start();
+    std::string response = send_raw(port_, "GET /bad%zzpath HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CPPUNIT_ASSERT_MESSAGE(response, response.rfind("HTTP/1.1 400", 0) == 0);
+    CPPUNIT_ASSERT(response.find("\"code\":\"INVALID_PAYLOAD\"") != std::string::npos);
+  }
+
+  void handler_cannot_set_framing_or_split_headers() {
+    start();
+    Reply r = send(port_, "GET", "/headers");
+    CPPUNIT_ASSERT_EQUAL(200, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), r.body);
+    CPPUNIT_ASSERT_EQUAL(std::string("2"), r.headers.get("Content-Length"));
+    CPPUNIT_ASSERT(!r.headers.has("X-Evil"));
+    CPPUNIT_ASSERT(!r.headers.has("Set-Cookie"));
+    CPPUNIT_ASSERT_EQUAL(std::string("ok"), r.headers.get("X-Fine"));
   }
 
   void busy_port_is_an_error_value() {
