@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The running host: the components of one wabot process, started in order (store, HTTP server,
+// sessions, plugins) and stopped in reverse.
+#pragma once
+
+#include "host/app/component_stack.hpp"
+#include "host/app/config.hpp"
+#include "host/http/http_server.hpp"
+#include "host/http/router.hpp"
+#include "host/store/database.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace wabot::app {
+
+// The HTTP server's options from the config. admin_path_prefixes is {"/sessions"} (docs/api.md).
+http::ServerOptions server_options(const Config& config);
+
+class Host {
+ public:
+  // executable: used to find the default plugin directory.
+  Host(Config config, std::string executable);
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  // Starts every component; on a failure stops what had started and returns the error line.
+  std::string start();
+  // Stops in reverse start order. Idempotent.
+  void stop();
+
+  const Config& config() const { return config_; }
+  std::shared_ptr<http::Router> router() const { return router_; }
+  std::uint16_t http_port() const;  // the bound port once started
+  // The open, migrated database between start and stop; null otherwise.
+  std::shared_ptr<store::Database> database() const { return database_; }
+
+ private:
+  std::string open_store();
+
+  Config config_;
+  std::string executable_;
+  std::shared_ptr<http::Router> router_;
+  std::shared_ptr<store::Database> database_;
+  std::shared_ptr<http::HttpServer> http_server_;
+  ComponentStack components_;
+};
+
+}  // namespace wabot::app
