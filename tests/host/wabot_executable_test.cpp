@@ -90,6 +90,22 @@ bool wait_until(Pred pred, std::chrono::milliseconds timeout) {
   return pred();
 }
 
+// The exit status of a launched wabot, waiting up to timeout; kills it and returns -1 on a hang.
+int wait_exit(const Poco::ProcessHandle& handle, std::chrono::milliseconds timeout) {
+  int status = -1;
+  bool exited = wait_until([&] {
+    int raw = 0;
+    pid_t done = ::waitpid(handle.id(), &raw, WNOHANG);
+    if (done == handle.id()) status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    return done == handle.id();
+  }, timeout);
+  if (!exited) {
+    ::kill(handle.id(), SIGKILL);
+    ::waitpid(handle.id(), nullptr, 0);
+  }
+  return status;
+}
+
 }  // namespace
 
 class WabotExecutableTest : public CppUnit::TestFixture {
@@ -143,16 +159,8 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     session.reset();
 
     ::kill(handle.id(), signal);
-    int status = -1;
-    bool exited = wait_until([&] {
-      int raw = 0;
-      pid_t done = ::waitpid(handle.id(), &raw, WNOHANG);
-      if (done == handle.id()) status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-      return done == handle.id();
-    }, std::chrono::seconds(10));
-    if (!exited) ::kill(handle.id(), SIGKILL);
-    CPPUNIT_ASSERT_MESSAGE("wabot did not exit after the signal", exited);
-    CPPUNIT_ASSERT_EQUAL(0, status);
+    int status = wait_exit(handle, std::chrono::seconds(10));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("exit status after the signal (-1: hung and killed)", 0, status);
     std::string log = err_text.get();
     auto at = [&log](const char* text) { return log.find(text); };
     CPPUNIT_ASSERT_MESSAGE(log, at("\"message\":\"wabot started\"") != std::string::npos);
@@ -225,6 +233,11 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2, r.status);
     CPPUNIT_ASSERT(r.err.find("frobnicate") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')));
+    Run missing = run({"--config"});  // the option needs its FILE
+    CPPUNIT_ASSERT_EQUAL(2, missing.status);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, static_cast<std::size_t>(std::count(missing.err.begin(), missing.err.end(), '\n')));
+    Run stray = run({"stray-argument"});
+    CPPUNIT_ASSERT_EQUAL(2, stray.status);
   }
 
   void list_plugins_prints_what_the_loader_made_of_each() {
@@ -279,7 +292,7 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     // plugins start after the HTTP server: wait for the route, not only the port
     bool healthy = wait_until([&] { return get_health(body) == 200; }, std::chrono::seconds(10));
     ::kill(handle.id(), SIGTERM);
-    int status = handle.wait();
+    int status = wait_exit(handle, std::chrono::seconds(10));
     std::string log = err_text.get();
     CPPUNIT_ASSERT_MESSAGE(log, healthy);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(log, 0, status);
