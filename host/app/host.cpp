@@ -45,6 +45,7 @@ std::string Host::start() {
       "store", [this] { return open_store(); },
       [this] {
         health_.set_database(nullptr);
+        if (host_store_) host_store_->close();
         database_.reset();  // closes the connections (SQLite file, PostgreSQL pool)
       }));
   if (!error.empty()) {
@@ -93,18 +94,21 @@ std::string Host::open_store() {
                                {"migrations_applied", std::to_string(migrated->applied.size())}});
   database_ = std::move(database);
   health_.set_database(database_);
+  host_store_ = std::make_unique<HostStore>(database_);
   return "";
 }
 
 namespace {
 plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry* routes,
-                                    plugins::HealthBackend* health) {
+                                    plugins::HealthBackend* health, plugins::StoreBackend* store) {
   plugins::HostBackends backends;
   backends.routes = routes;
   backends.health = health;
+  backends.store = store;
   // INTEGRATION(sessions): sessions and messaging backends come from the session layer; until it
   // runs here, those SDK services answer UNSUPPORTED.
-  // INTEGRATION(store): a StoreBackend over wabot_store (plugin key/values, agent stats, AI log).
+  // INTEGRATION(store): plugin key/value rows need a table in the schema; HostStore answers
+  // UNSUPPORTED for them until it exists.
   for (auto& [key, value] : config.shared_values()) backends.shared_config.emplace(key, value);
   backends.host_version = WABOT_VERSION;
   return backends;
@@ -114,7 +118,7 @@ plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry
 std::string Host::start_plugins() {
   route_registry_ = std::make_unique<plugins::RouterRegistry>(*router_);
   plugin_manager_ =
-      std::make_unique<plugins::PluginManager>(config_.plugins, host_backends(config_, route_registry_.get(), &health_));
+      std::make_unique<plugins::PluginManager>(config_.plugins, host_backends(config_, route_registry_.get(), &health_, host_store_.get()));
   std::size_t loaded = plugin_manager_->load_all();
   plugin_manager_->start_all();
   log::info("plugins started", {{"loaded", std::to_string(loaded)},

@@ -6,6 +6,7 @@
 #include "host/app/component_stack.hpp"
 #include "host/app/config.hpp"
 #include "host/app/host_health.hpp"
+#include "host/app/host_store.hpp"
 #include "host/http/http_server.hpp"
 #include "host/http/router.hpp"
 #include "host/plugins/plugin_manager.hpp"
@@ -52,6 +53,7 @@ class Host {
   std::shared_ptr<http::Router> router_;
   std::shared_ptr<store::Database> database_;
   HostHealth health_;
+  std::unique_ptr<HostStore> host_store_;  // the SDK store service's backend, while the store is open
   std::unique_ptr<plugins::RouterRegistry> route_registry_;
   std::unique_ptr<plugins::PluginManager> plugin_manager_;
   std::shared_ptr<http::HttpServer> http_server_;
