@@ -92,6 +92,7 @@ class HttpServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(malformed_uri_is_400);
   CPPUNIT_TEST(handler_cannot_set_framing_or_split_headers);
   CPPUNIT_TEST(concurrent_clients_are_all_served);
+  CPPUNIT_TEST(ipv4_clients_of_a_dual_stack_listener_have_ipv4_addresses);
   CPPUNIT_TEST(busy_port_is_an_error_value);
   CPPUNIT_TEST(stop_closes_the_port);
   CPPUNIT_TEST_SUITE_END();
@@ -374,6 +375,24 @@ class HttpServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!r.headers.has("X-Evil"));
     CPPUNIT_ASSERT(!r.headers.has("Set-Cookie"));
     CPPUNIT_ASSERT_EQUAL(std::string("ok"), r.headers.get("X-Fine"));
+  }
+
+  void ipv4_clients_of_a_dual_stack_listener_have_ipv4_addresses() {
+    ServerOptions o;
+    o.host = "::";
+    o.port = 0;
+    o.ip_rate_limit_enabled = true;
+    o.ip_rate_limit_per_minute = 1;
+    o.ip_rate_limit_whitelist = {"127.0.0.1"};
+    HttpServer dual(o, router_);
+    std::string error = dual.start();
+    if (!error.empty()) return;  // no IPv6 on this machine: nothing to prove
+    for (int i = 0; i < 3; ++i) {  // whitelisted as 127.0.0.1, so never limited
+      Reply r = send(dual.port(), "GET", "/fields/x?q=1", "", {{"X-Custom", "v"}});
+      CPPUNIT_ASSERT_EQUAL(201, r.status);
+      CPPUNIT_ASSERT_MESSAGE(r.body, r.body.size() > 10 && r.body.compare(r.body.size() - 10, 10, "|127.0.0.1") == 0);
+    }
+    dual.stop();
   }
 
   void concurrent_clients_are_all_served() {
