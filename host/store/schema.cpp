@@ -172,6 +172,16 @@ std::vector<Migration> build() {
                          " PRIMARY KEY (agent_id, jid))"),
                  };
                }});
+  // Scaling out: which host runs each agent's connection, held for a TTL and renewed.
+  m.push_back({8, "create_agent_leases", [](Dialect) {
+                 return std::vector<std::string>{
+                     "CREATE TABLE agent_leases ("
+                     " agent_id TEXT PRIMARY KEY,"
+                     " holder TEXT NOT NULL,"
+                     " expires_at_ms BIGINT NOT NULL,"
+                     " acquired_at_ms BIGINT NOT NULL)",
+                 };
+               }});
   return m;
 }
 
