@@ -93,7 +93,7 @@ std::vector<Migration> build() {
                  };
                }});
   // The engine's state. Every table is keyed by agent_id first; clear_agent() deletes them together.
-  // The account_* and device_signature blobs stay NULL until pairing succeeds.
+  // `account` (the serialized ADVSignedDeviceIdentity) stays NULL until pairing succeeds.
   m.push_back({5, "create_engine_device_credentials", [](Dialect d) {
                  return std::vector<std::string>{ddl(d,
                                                      "CREATE TABLE engine_device_credentials ("
@@ -113,10 +113,8 @@ std::vector<Migration> build() {
                                                      " push_name TEXT NOT NULL,"
                                                      " platform TEXT NOT NULL,"
                                                      " business_name TEXT NOT NULL,"
-                                                     " account_details {blob},"
-                                                     " account_signature_key {blob},"
-                                                     " account_signature {blob},"
-                                                     " device_signature {blob},"
+                                                     " account {blob},"
+                                                     " next_prekey_id BIGINT NOT NULL,"
                                                      " created_at_ms BIGINT NOT NULL,"
                                                      " updated_at_ms BIGINT NOT NULL)")};
                }});

@@ -62,6 +62,7 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(EngineRepositoriesTest);
   CPPUNIT_TEST(credentials_round_trip_before_and_after_pairing);
   CPPUNIT_TEST(credentials_save_with_prekeys_is_all_or_nothing);
+  CPPUNIT_TEST(credentials_and_signed_prekey_table_agree);
   CPPUNIT_TEST(credentials_survive_restart);
   CPPUNIT_TEST(identity_keys_crud);
   CPPUNIT_TEST(prekeys_store_mark_uploaded_and_remove);
@@ -95,7 +96,8 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(d.noise_private_key == loaded->noise_private_key);
     CPPUNIT_ASSERT(d.signed_prekey_signature == loaded->signed_prekey_signature);
     CPPUNIT_ASSERT(d.adv_secret_key == loaded->adv_secret_key);
-    CPPUNIT_ASSERT(loaded->account_details.empty());
+    CPPUNIT_ASSERT(loaded->account.empty());
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(1), loaded->next_prekey_id);
     const std::int64_t created = loaded->created_at_ms;
 
     // Pair success: the same row gains the identity.
@@ -103,18 +105,16 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
     d.lid = "123456789012345:3@lid";
     d.push_name = "Support";
     d.platform = "android";
-    d.account_details = bytes(9, 80);
-    d.account_signature_key = bytes(10);
-    d.account_signature = bytes(11, 64);
-    d.device_signature = bytes(12, 64);
+    d.account = bytes(9, 200);
+    d.next_prekey_id = 812;
     ok(repo.save(d));
     auto paired = ok(repo.load("bot"));
     CPPUNIT_ASSERT(paired->paired());
     CPPUNIT_ASSERT_EQUAL(d.jid, paired->jid);
     CPPUNIT_ASSERT_EQUAL(d.lid, paired->lid);
     CPPUNIT_ASSERT_EQUAL(std::string("Support"), paired->push_name);
-    CPPUNIT_ASSERT(d.account_details == paired->account_details);
-    CPPUNIT_ASSERT(d.device_signature == paired->device_signature);
+    CPPUNIT_ASSERT(d.account == paired->account);
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(812), paired->next_prekey_id);
     CPPUNIT_ASSERT_EQUAL(created, paired->created_at_ms);
     CPPUNIT_ASSERT(paired->updated_at_ms > created);
     CPPUNIT_ASSERT((ok(repo.agents()) == std::vector<std::string>{"bot"}));
@@ -136,12 +136,37 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!ok(signal.load_prekey("bot", 1)).has_value());
     CPPUNIT_ASSERT(!ok(signal.load_prekey("bot", 2)).has_value());
     CPPUNIT_ASSERT(ok(signal.load_prekey("bot", 3)).has_value());
+    CPPUNIT_ASSERT(!ok(signal.load_signed_prekey("bot", 1)).has_value());  // the mirrored copy rolled back too
 
     // Without the clash the same call stores everything.
     std::vector<PreKey> good = {prekey(1), prekey(2)};
     ok(repo.save(credentials("bot"), good));
     CPPUNIT_ASSERT(ok(repo.load("bot")).has_value());
     CPPUNIT_ASSERT(ok(signal.load_prekey("bot", 2)).has_value());
+  }
+
+  void credentials_and_signed_prekey_table_agree() {
+    DeviceCredentialsRepository repo(t_->db(), clock_.fn());
+    SignalRepository signal(t_->db(), clock_.fn());
+    auto d = credentials("bot");
+    ok(repo.save(d));
+    auto mirrored = ok(signal.load_signed_prekey("bot", d.signed_prekey_id));
+    CPPUNIT_ASSERT(mirrored.has_value());
+    CPPUNIT_ASSERT(d.signed_prekey_signature == mirrored->signature);
+    // A renewed signed prekey with the credentials' id updates their copy as well.
+    ok(signal.store_signed_prekey("bot", SignedPreKey{d.signed_prekey_id, bytes(50), bytes(51), bytes(52, 64), 0}));
+    auto loaded = ok(repo.load("bot"));
+    CPPUNIT_ASSERT(bytes(51) == loaded->signed_prekey_public_key);
+    CPPUNIT_ASSERT(bytes(52, 64) == loaded->signed_prekey_signature);
+    // Another id leaves the credentials alone.
+    ok(signal.store_signed_prekey("bot", SignedPreKey{d.signed_prekey_id + 1, bytes(60), bytes(61), bytes(62, 64), 0}));
+    CPPUNIT_ASSERT(bytes(51) == ok(repo.load("bot"))->signed_prekey_public_key);
+    // The local identity lives in the credentials.
+    CPPUNIT_ASSERT(ok(repo.update_local_identity("bot", 77, bytes(70), bytes(71))));
+    loaded = ok(repo.load("bot"));
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(77), loaded->registration_id);
+    CPPUNIT_ASSERT(bytes(71) == loaded->identity_public_key);
+    CPPUNIT_ASSERT(!ok(repo.update_local_identity("nobody", 1, bytes(1), bytes(2))));
   }
 
   void credentials_survive_restart() {
@@ -165,6 +190,10 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!ok(s.load_identity("other", addr)).has_value());
     CPPUNIT_ASSERT(ok(s.remove_identity("bot", addr)));
     CPPUNIT_ASSERT(!ok(s.remove_identity("bot", addr)));
+    for (std::int32_t device : {0, 1, 5}) ok(s.save_identity("bot", SignalAddress{"62899", device}, bytes(3)));
+    ok(s.save_identity("bot", SignalAddress{"62800", 0}, bytes(3)));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), ok(s.remove_all_identities("bot", "62899")));
+    CPPUNIT_ASSERT(ok(s.load_identity("bot", SignalAddress{"62800", 0})).has_value());
   }
 
   void prekeys_store_mark_uploaded_and_remove() {
