@@ -53,3 +53,23 @@ inline std::string read_file(const std::string& path) {
 }
 
 }  // namespace wabot::engine::test
+
+#include <map>
+
+namespace wabot::engine::test {
+
+// "name hex" lines ('#' comments) from a data file.
+inline std::map<std::string, std::vector<std::uint8_t>> read_vector_file(const std::string& name) {
+  std::map<std::string, std::vector<std::uint8_t>> out;
+  std::istringstream in(read_file(data_path(name)));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    out[line.substr(0, sp)] = from_hex(line.substr(sp + 1));
+  }
+  return out;
+}
+
+}  // namespace wabot::engine::test
