@@ -66,7 +66,9 @@ Status DeviceCredentialsRepository::save(const DeviceCredentials& d, std::span<c
             " signed_prekey_signature = excluded.signed_prekey_signature, adv_secret_key = excluded.adv_secret_key,"
             " jid = excluded.jid, lid = excluded.lid, push_name = excluded.push_name, platform = excluded.platform,"
             " business_name = excluded.business_name, account = excluded.account,"
-            " next_prekey_id = excluded.next_prekey_id, updated_at_ms = excluded.updated_at_ms",
+            " next_prekey_id = CASE WHEN excluded.next_prekey_id > engine_device_credentials.next_prekey_id"
+            " THEN excluded.next_prekey_id ELSE engine_device_credentials.next_prekey_id END,"
+            " updated_at_ms = excluded.updated_at_ms",
         {d.agent_id, static_cast<std::int64_t>(d.registration_id), blob(d.noise_private_key),
          blob(d.noise_public_key), blob(d.identity_private_key), blob(d.identity_public_key),
          static_cast<std::int64_t>(d.signed_prekey_id), blob(d.signed_prekey_private_key),

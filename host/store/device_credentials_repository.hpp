@@ -37,7 +37,8 @@ struct DeviceCredentials {
   std::string business_name;
   // The serialized ADVSignedDeviceIdentity from pair-success (empty until paired).
   Bytes account;
-  // The next one-time prekey id to generate.
+  // The next one-time prekey id to generate. Only ever moves forward: save() keeps the stored value
+  // when it is higher (SignalRepository::reserve_prekey_ids advances it independently).
   std::uint32_t next_prekey_id = 1;
   std::int64_t created_at_ms = 0;  // set by the store
   std::int64_t updated_at_ms = 0;  // set by the store

@@ -154,6 +154,25 @@ Result<std::optional<std::uint32_t>> SignalRepository::max_prekey_id(std::string
   return std::optional<std::uint32_t>(static_cast<std::uint32_t>(rows->front().int64(0)));
 }
 
+Result<std::uint32_t> SignalRepository::reserve_prekey_ids(std::string_view agent_id, std::uint32_t count) {
+  constexpr std::int64_t kMaxId = 0xFFFFFF;
+  if (count < 1 || count > kMaxPreKeyBatch)
+    return make_error(ErrorCode::invalid_argument, "prekey batch must be 1.." + std::to_string(kMaxPreKeyBatch));
+  auto first = db_.transaction([&](Connection& c) -> Result<std::uint32_t> {
+    auto rows = c.query("SELECT next_prekey_id FROM engine_device_credentials WHERE agent_id = $1", {a(agent_id)});
+    if (!rows) return rows.error();
+    if (rows->empty()) return make_error(ErrorCode::invalid_argument, "the agent has no device credentials");
+    std::int64_t start = rows->front().int64(0);
+    if (start < 1 || start + count - 1 > kMaxId) start = 1;
+    auto updated = c.execute("UPDATE engine_device_credentials SET next_prekey_id = $1 WHERE agent_id = $2",
+                             {start + count, a(agent_id)});
+    if (!updated) return updated.error();
+    return static_cast<std::uint32_t>(start);
+  });
+  if (!first) return first.error().with_context(of("reserve", std::to_string(count) + " prekey ids", agent_id));
+  return first;
+}
+
 Result<std::vector<PreKey>> SignalRepository::unuploaded_prekeys(std::string_view agent_id, int limit) {
   if (limit < 1 || limit > 10000) return make_error(ErrorCode::invalid_argument, "limit must be between 1 and 10000");
   auto rows = db_.with_connection([&](Connection& c) {

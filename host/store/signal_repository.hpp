@@ -36,6 +36,11 @@ class SignalRepository {
   Result<std::int64_t> count_uploaded_prekeys(std::string_view agent_id);
   // The highest key id ever stored and still present (nullopt when none).
   Result<std::optional<std::uint32_t>> max_prekey_id(std::string_view agent_id);
+  // Reserves `count` fresh prekey ids from the device credentials' next_prekey_id counter and returns
+  // the first; ids are 1..0xFFFFFF and start again at 1 after the top. Fails when the agent has no
+  // credentials. count must be 1..kMaxPreKeyBatch.
+  static constexpr std::uint32_t kMaxPreKeyBatch = 10000;
+  Result<std::uint32_t> reserve_prekey_ids(std::string_view agent_id, std::uint32_t count);
   // Not yet uploaded prekeys, lowest ids first; limit 1..10000.
   Result<std::vector<PreKey>> unuploaded_prekeys(std::string_view agent_id, int limit);
 
