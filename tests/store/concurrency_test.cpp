@@ -128,6 +128,15 @@ class ConcurrencyTest : public CppUnit::TestFixture {
       auto busy = t->db().with_connection([](Connection& c) { return c.query("PRAGMA busy_timeout"); });
       CPPUNIT_ASSERT_EQUAL(std::int64_t(5000), busy->front().int64(0));
       // A path below a regular file cannot be created: a clear error, no crash.
+      // A nested call from inside a callback is refused instead of deadlocking on the one connection.
+      auto outer = t->db().transaction([&](Connection&) -> Result<int> {
+        auto inner = t->db().healthy();
+        CPPUNIT_ASSERT(!inner.ok());
+        CPPUNIT_ASSERT(inner.error().message.find("nested database call") != std::string::npos);
+        return 0;
+      });
+      CPPUNIT_ASSERT(outer.ok());
+      CPPUNIT_ASSERT(t->db().healthy().ok());
       auto blocked = Database::open("sqlite:///proc/version/sub/wabot.db");
       CPPUNIT_ASSERT(!blocked.ok());
       CPPUNIT_ASSERT(blocked.error().code == ErrorCode::unavailable);
