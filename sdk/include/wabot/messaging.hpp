@@ -12,17 +12,18 @@
 namespace wabot {
 
 struct TextMessage {
-  std::string_view agent_id, to, text;
-  std::string_view quoted_message_id;       // empty: no quote
-  std::vector<std::string_view> mentions;   // phones or JIDs
-  std::string_view trace_id;
-  int64_t timeout_ms = 0;                   // 0: host default
+  // Every member has a default, so designated initializers may name only what they need.
+  std::string_view agent_id{}, to{}, text{};
+  std::string_view quoted_message_id{};       // empty: no quote
+  std::vector<std::string_view> mentions{};   // phones or JIDs
+  std::string_view trace_id{};
+  int64_t timeout_ms = 0;                     // 0: host default
 };
 
 struct MediaMessage {
-  std::string_view agent_id, to;
-  std::string_view data;                    // raw bytes
-  std::string_view mime_type, file_name, caption, trace_id;
+  std::string_view agent_id{}, to{};
+  std::string_view data{};                    // raw bytes
+  std::string_view mime_type{}, file_name{}, caption{}, trace_id{};
   int64_t timeout_ms = 0;
 };
 

@@ -16,10 +16,10 @@ struct AgentStats {
 };
 
 struct AiExecution {
-  std::string_view agent_id, trace_id, source, session_id;
+  std::string_view agent_id{}, trace_id{}, source{}, session_id{};
   int64_t started_at_ms = 0, latency_ms = 0;
   int32_t http_status = 0;
-  std::string_view error_code, error_message;
+  std::string_view error_code{}, error_message{};
 };
 
 class Store {

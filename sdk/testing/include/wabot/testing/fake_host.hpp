@@ -72,9 +72,9 @@ struct TestMessage {
   std::string sender_jid = "6281234567890@s.whatsapp.net";
   std::string push_name = "Tester";
   wabot_message_type type = WABOT_MESSAGE_TEXT;
-  std::string text;
-  std::string quoted_message_id;
-  std::vector<std::string> mentioned_jids;
+  std::string text{};
+  std::string quoted_message_id{};
+  std::vector<std::string> mentioned_jids{};
   int64_t timestamp_ms = 0;
   bool is_group = false;
   bool is_from_me = false;
