@@ -40,6 +40,9 @@ class ClientSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(failure_401_ends_in_auth_failed);
   CPPUNIT_TEST(refuses_a_server_signed_by_another_root);
   CPPUNIT_TEST(logout_unlinks_the_device);
+  CPPUNIT_TEST(rotates_qr_refs_then_gives_up);
+  CPPUNIT_TEST(keepalive_timeout_triggers_a_reconnect);
+  CPPUNIT_TEST(wss_to_a_plain_server_fails_in_the_tls_handshake);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -170,6 +173,57 @@ class ClientSimTest : public CppUnit::TestFixture {
     }));
   }
 
+  void rotates_qr_refs_then_gives_up() {
+    if (skip()) return;
+    ClientConfig cfg = config("agent-1", sim_->root_key());
+    cfg.qr_first_ref_lifetime_ms = 300;
+    cfg.qr_next_ref_lifetime_ms = 100;
+    Agent a = start_agent(cfg);
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), a.listener->wait_state(ClientState::disconnected));
+    auto events = a.listener->events();
+    std::vector<std::string> qrs;
+    for (auto& e : events)
+      if (e.kind == "qr") qrs.push_back(e.text);
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), qrs.size() >= 2);
+    for (std::size_t i = 1; i < qrs.size(); ++i) CPPUNIT_ASSERT(qrs[i] != qrs[i - 1]);  // a new ref each time
+    CPPUNIT_ASSERT(events.back().reason == DisconnectReason::qr_timeout);
+    // Refs share the device keys: only the ref part (before the first comma) changes.
+    CPPUNIT_ASSERT_EQUAL(qrs[0].substr(qrs[0].find(',')), qrs[1].substr(qrs[1].find(',')));
+  }
+
+  void keepalive_timeout_triggers_a_reconnect() {
+    if (skip()) return;
+    ClientConfig cfg = config("agent-1", sim_->root_key());
+    cfg.keepalive_min_interval_ms = 100;
+    cfg.keepalive_max_interval_ms = 200;
+    cfg.keepalive_timeout_ms = 300;
+    Agent a = pair(cfg);
+    auto jid = store_->get("agent-1")->device_jid->to_string();
+    auto r = sim_->post("/fault/stall", "{\"jid\":" + WaSimProcess::json_string(jid) + "}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.second, 200, r.first);
+    bool timed_out = a.listener->wait_for([](const auto& ev) {
+      for (const auto& e : ev)
+        if (e.kind == "disconnected" && e.reason == DisconnectReason::keepalive_timeout) return true;
+      return false;
+    });
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), timed_out);
+    // The new connection is not stalled: the agent logs in again.
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), a.listener->wait_count("connected", 2));
+  }
+
+  void wss_to_a_plain_server_fails_in_the_tls_handshake() {
+    if (skip()) return;
+    ClientConfig cfg = config("agent-1", sim_->root_key());
+    cfg.server_url = "wss://" + sim_->ws_url().substr(5);
+    Agent a = start_agent(cfg);
+    bool failed = a.listener->wait_for([](const auto& ev) {
+      for (const auto& e : ev)
+        if (e.kind == "disconnected" && e.text.find("TLS handshake") != std::string::npos) return true;
+      return false;
+    });
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), failed);
+  }
+
  private:
   bool skip() {
     if (sim_) return false;
@@ -177,8 +231,7 @@ class ClientSimTest : public CppUnit::TestFixture {
     return true;
   }
 
-  Agent start_agent(const std::string& id, const crypto::Key32& root) {
-    Agent a;
+  ClientConfig config(const std::string& id, const crypto::Key32& root) {
     ClientConfig cfg;
     cfg.agent_id = id;
     cfg.server_url = sim_->ws_url();
@@ -186,14 +239,23 @@ class ClientSimTest : public CppUnit::TestFixture {
     cfg.identity.push_name = "Test Bot";
     cfg.reconnect_initial_delay_ms = 50;
     cfg.reconnect_max_delay_ms = 400;
+    return cfg;
+  }
+
+  Agent start_agent(const std::string& id, const crypto::Key32& root) { return start_agent(config(id, root)); }
+
+  Agent start_agent(const ClientConfig& cfg) {
+    Agent a;
     a.client = Client::create(*loop_, cfg, store_, prekeys_, a.listener);
     clients_.push_back(a.client);
     a.client->start();
     return a;
   }
 
-  Agent pair(const std::string& id) {
-    Agent a = start_agent(id, sim_->root_key());
+  Agent pair(const std::string& id) { return pair(config(id, sim_->root_key())); }
+
+  Agent pair(const ClientConfig& cfg) {
+    Agent a = start_agent(cfg);
     CPPUNIT_ASSERT_MESSAGE(a.listener->summary() + sim_->log().substr(0, 3000), a.listener->wait_count("qr", 1));
     auto r = sim_->post("/scan", "{\"qr\":" + WaSimProcess::json_string(a.listener->last_qr()) + ",\"phone\":\"" + kPhone + "\"}");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.second + "\n" + a.listener->summary(), 200, r.first);

@@ -304,7 +304,7 @@ void Client::show_next_qr() {
   auto png = pairing::render_qr_png(text);
   std::vector<std::uint8_t> image = png ? std::move(png.value()) : std::vector<std::uint8_t>{};
   if (!png) log::warn("engine: cannot render the QR image", {{"agent", config_.agent_id}, {"error", png.error().message}});
-  auto lifetime = pairing::qr_ref_lifetime_ms(qr_index_);
+  auto lifetime = qr_index_ == 0 ? config_.qr_first_ref_lifetime_ms : config_.qr_next_ref_lifetime_ms;
   ++qr_index_;
   notify(config_.agent_id, "qr", [&] { listener_->on_qr(text, image); });
   std::uint64_t gen = generation_;
