@@ -94,7 +94,7 @@ class WaSimProcess {
   std::pair<int, std::string> request(const std::string& method, const std::string& path, const std::string& body) {
     Poco::URI uri(control_url_);
     Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-    session.setTimeout(Poco::Timespan(10, 0));
+    session.setTimeout(Poco::Timespan(60, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!body.empty()) {
       req.setContentType("application/json");
