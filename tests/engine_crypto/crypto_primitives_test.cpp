@@ -34,6 +34,8 @@ class CryptoPrimitivesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(xeddsa_is_safe_from_many_threads);
   CPPUNIT_TEST(random_bytes_fill_and_differ);
   CPPUNIT_TEST(equal_constant_time_compares_lengths_and_bytes);
+  CPPUNIT_TEST(streams_match_one_shot_functions_for_any_chunking);
+  CPPUNIT_TEST(cbc_stream_refuses_bad_sizes_and_bad_padding);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -279,6 +281,61 @@ class CryptoPrimitivesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!c::equal_constant_time(c::view("abc"), c::view("abd")));
     CPPUNIT_ASSERT(!c::equal_constant_time(c::view("abc"), c::view("abcd")));
     CPPUNIT_ASSERT(c::equal_constant_time({}, {}));
+  }
+
+  void streams_match_one_shot_functions_for_any_chunking() {
+    auto data = c::random_bytes(5000);
+    auto key = c::random_bytes(32);
+    auto iv = c::random_bytes(16);
+    auto expected_ct = *c::aes256_cbc_encrypt(key, iv, data);
+    for (std::size_t chunk : {1u, 7u, 16u, 100u, 4096u, 5000u}) {
+      c::Sha256Stream sha;
+      c::HmacSha256Stream mac(key);
+      auto enc = c::Aes256CbcStream::create(c::Aes256CbcStream::Direction::encrypt, key, iv);
+      CPPUNIT_ASSERT(enc);
+      c::Bytes ct;
+      for (std::size_t at = 0; at < data.size(); at += chunk) {
+        std::span<const std::uint8_t> part(data.data() + at, std::min(chunk, data.size() - at));
+        sha.update(part);
+        mac.update(part);
+        auto out = enc->update(part);
+        ct.insert(ct.end(), out.begin(), out.end());
+      }
+      auto last = enc->finish();
+      CPPUNIT_ASSERT(last);
+      ct.insert(ct.end(), last->begin(), last->end());
+      CPPUNIT_ASSERT(sha.finish() == c::sha256(data));
+      CPPUNIT_ASSERT(mac.finish() == c::hmac_sha256(key, data));
+      CPPUNIT_ASSERT(ct == expected_ct);
+      auto dec = c::Aes256CbcStream::create(c::Aes256CbcStream::Direction::decrypt, key, iv);
+      c::Bytes pt;
+      for (std::size_t at = 0; at < ct.size(); at += chunk) {
+        auto out = dec->update(std::span<const std::uint8_t>(ct.data() + at, std::min(chunk, ct.size() - at)));
+        pt.insert(pt.end(), out.begin(), out.end());
+      }
+      auto tail = dec->finish();
+      CPPUNIT_ASSERT(tail);
+      pt.insert(pt.end(), tail->begin(), tail->end());
+      CPPUNIT_ASSERT(pt == data);
+    }
+  }
+
+  void cbc_stream_refuses_bad_sizes_and_bad_padding() {
+    using D = c::Aes256CbcStream::Direction;
+    CPPUNIT_ASSERT(!c::Aes256CbcStream::create(D::encrypt, c::random_bytes(16), c::random_bytes(16)));
+    CPPUNIT_ASSERT(!c::Aes256CbcStream::create(D::encrypt, c::random_bytes(32), c::random_bytes(12)));
+    CPPUNIT_ASSERT(!c::Aes256CbcStream::create(D::unset, c::random_bytes(32), c::random_bytes(16)));
+    auto key = c::random_bytes(32), iv = c::random_bytes(16);
+    auto ct = *c::aes256_cbc_encrypt(key, iv, c::view("some plaintext"));
+    auto partial = c::Aes256CbcStream::create(D::decrypt, key, iv);
+    partial->update(std::span<const std::uint8_t>(ct.data(), ct.size() - 1));
+    CPPUNIT_ASSERT(!partial->finish());
+    // Flipping IV bits flips the same plaintext bits: the padding byte 0x02 becomes 0x57, invalid.
+    auto bad_iv = iv;
+    bad_iv[15] ^= 0x55;
+    auto bad = c::Aes256CbcStream::create(D::decrypt, key, bad_iv);
+    bad->update(ct);
+    CPPUNIT_ASSERT(!bad->finish());
   }
 };
 

@@ -292,3 +292,106 @@ bool equal_constant_time(ByteView a, ByteView b) {
 }
 
 }  // namespace wabot::engine::crypto
+
+namespace wabot::engine::crypto {
+
+struct Sha256Stream::Impl {
+  EVP_MD_CTX* ctx = nullptr;
+};
+
+Sha256Stream::Sha256Stream() : impl_(new Impl) {
+  impl_->ctx = EVP_MD_CTX_new();
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) die("SHA-256 init");
+}
+
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(impl_->ctx);
+  delete impl_;
+}
+
+void Sha256Stream::update(ByteView data) {
+  if (!data.empty() && EVP_DigestUpdate(impl_->ctx, data.data(), data.size()) != 1) die("SHA-256 update");
+}
+
+Key32 Sha256Stream::finish() {
+  Key32 out;
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(impl_->ctx, out.data(), &len) != 1 || len != 32) die("SHA-256 final");
+  return out;
+}
+
+struct HmacSha256Stream::Impl {
+  EVP_MAC_CTX* ctx = nullptr;
+};
+
+HmacSha256Stream::HmacSha256Stream(ByteView key) : impl_(new Impl) {
+  impl_->ctx = EVP_MAC_CTX_new(hmac_algorithm());
+  char name[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, name, 0), OSSL_PARAM_construct_end()};
+  if (!impl_->ctx || EVP_MAC_init(impl_->ctx, ptr(key), key.size(), params) != 1) die("HMAC init");
+}
+
+HmacSha256Stream::~HmacSha256Stream() {
+  EVP_MAC_CTX_free(impl_->ctx);
+  delete impl_;
+}
+
+void HmacSha256Stream::update(ByteView data) {
+  if (!data.empty() && EVP_MAC_update(impl_->ctx, data.data(), data.size()) != 1) die("HMAC update");
+}
+
+Key32 HmacSha256Stream::finish() {
+  Key32 out;
+  std::size_t len = 0;
+  if (EVP_MAC_final(impl_->ctx, out.data(), &len, out.size()) != 1 || len != 32) die("HMAC final");
+  return out;
+}
+
+struct Aes256CbcStream::Impl {
+  EVP_CIPHER_CTX* ctx = nullptr;
+};
+
+std::unique_ptr<Aes256CbcStream> Aes256CbcStream::create(Direction direction, ByteView key32, ByteView iv16) {
+  if (direction == Direction::unset || key32.size() != 32 || iv16.size() != 16) return nullptr;
+  std::unique_ptr<Aes256CbcStream> self(new Aes256CbcStream());
+  self->impl_ = new Impl;
+  self->impl_->ctx = EVP_CIPHER_CTX_new();
+  if (!self->impl_->ctx ||
+      EVP_CipherInit_ex2(self->impl_->ctx, EVP_aes_256_cbc(), key32.data(), iv16.data(), direction == Direction::encrypt ? 1 : 0,
+                         nullptr) != 1)
+    die("AES-CBC init");
+  return self;
+}
+
+Aes256CbcStream::~Aes256CbcStream() {
+  if (impl_) EVP_CIPHER_CTX_free(impl_->ctx);
+  delete impl_;
+}
+
+Bytes Aes256CbcStream::update(ByteView data) {
+  if (data.empty()) return {};
+  Bytes out;
+  // Feed at most 1 MiB per call: OpenSSL's lengths are ints.
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const std::size_t chunk = std::min<std::size_t>(data.size() - done, 1 << 20);
+    const std::size_t at = out.size();
+    out.resize(at + chunk + 16);
+    int len = 0;
+    if (EVP_CipherUpdate(impl_->ctx, out.data() + at, &len, data.data() + done, static_cast<int>(chunk)) != 1)
+      die("AES-CBC update");
+    out.resize(at + static_cast<std::size_t>(len));
+    done += chunk;
+  }
+  return out;
+}
+
+std::optional<Bytes> Aes256CbcStream::finish() {
+  Bytes out(16);
+  int len = 0;
+  if (EVP_CipherFinal_ex(impl_->ctx, out.data(), &len) != 1) return std::nullopt;
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
+}  // namespace wabot::engine::crypto
