@@ -157,10 +157,11 @@ class FakeHost {
   HttpResult call(const HttpCall& call) {
     HttpResult result;
     std::map<std::string, std::string> params;
-    const RouteRecord* route = nullptr;
+    // A copy: the handler may add routes, which would move the vector's elements.
+    std::optional<RouteRecord> route;
     for (const RouteRecord& r : routes_) {
       params.clear();
-      if (r.method == call.method && match(r.pattern, call.path, params)) { route = &r; break; }
+      if (r.method == call.method && match(r.pattern, call.path, params)) { route = r; break; }
     }
     if (!route) {
       result.status = 404;
