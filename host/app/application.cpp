@@ -85,7 +85,7 @@ int Application::main(const ArgVec& args) {
   }
   if (list_plugins_) {
     config.plugins.directory = resolve_plugin_directory(config.plugins.directory, executable_path());
-    return plugin_lister_hook()(config.plugins, std::cout);
+    return list_plugins(config, std::cout);
   }
 
   log::Level level{};

@@ -9,8 +9,10 @@
 
 namespace wabot::app {
 
-// Exit statuses of the executable.
-enum ExitStatus : int { exit_ok = 0, exit_failure = 1, exit_usage_or_config = 2 };
+// Exit statuses of the executable (process exit codes, so plain ints: 0 must mean success).
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;           // a component failed at run time
+inline constexpr int exit_usage_or_config = 2;   // bad option or configuration
 
 class Application : public Poco::Util::ServerApplication {
  public:

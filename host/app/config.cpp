@@ -348,11 +348,13 @@ class Parser {
   }
 
   void parse_plugins(const YAML::Node& n, plugins::PluginsConfig& p) {
-    check_map(n, "plugins", {"directory", "queue_capacity", "load"});
+    check_map(n, "plugins", {"directory", "queue_capacity", "dispatch_threads", "load"});
     p.directory = get_string(child(n, "directory"), "plugins.directory", p.directory);
     p.queue_capacity = static_cast<std::size_t>(
         get_int(child(n, "queue_capacity"), "plugins.queue_capacity", 1, 1'000'000,
                 static_cast<std::int64_t>(p.queue_capacity)));
+    p.dispatch_threads = static_cast<std::size_t>(get_int(child(n, "dispatch_threads"), "plugins.dispatch_threads", 1,
+                                                          64, static_cast<std::int64_t>(p.dispatch_threads)));
     YAML::Node load = child(n, "load");
     if (!load.IsDefined()) {
       for (const char* name : {"rest_api", "ai_forwarder", "metrics", "cleanup"})

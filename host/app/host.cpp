@@ -6,6 +6,10 @@
 #include "host/common/log.hpp"
 #include "host/store/schema.hpp"
 
+#ifndef WABOT_VERSION
+#define WABOT_VERSION "0.0.0"
+#endif
+
 namespace wabot::app {
 
 http::ServerOptions server_options(const Config& config) {
@@ -40,6 +44,8 @@ std::string Host::start() {
   std::string error = components_.start(std::make_unique<FunctionComponent>(
       "store", [this] { return open_store(); },
       [this] {
+        health_.set_database(nullptr);
+        if (host_store_) host_store_->close();
         database_.reset();  // closes the connections (SQLite file, PostgreSQL pool)
       }));
   if (!error.empty()) {
@@ -60,8 +66,14 @@ std::string Host::start() {
   // 3. Sessions: one client per agent, resumed from the store.
   // INTEGRATION(sessions): start the session manager here, after the store and the HTTP server.
 
-  // 4. Plugins: loaded in config order; each adds its routes and subscriptions.
-  // INTEGRATION(plugins): start the plugin host with config_.plugins and config_.shared_values() here.
+  // 4. Plugins: loaded in config order; each adds its routes and subscriptions. A refused or failing
+  // plugin is logged by the plugin layer and the host carries on.
+  error = components_.start(std::make_unique<FunctionComponent>(
+      "plugins", [this] { return start_plugins(); }, [this] { stop_plugins(); }));
+  if (!error.empty()) {
+    components_.stop_all();
+    return error;
+  }
 
   log::info("wabot started", {{"http_port", std::to_string(http_port())}});
   return "";
@@ -81,7 +93,45 @@ std::string Host::open_store() {
                                {"schema_version", std::to_string(migrated->current_version)},
                                {"migrations_applied", std::to_string(migrated->applied.size())}});
   database_ = std::move(database);
+  health_.set_database(database_);
+  host_store_ = std::make_unique<HostStore>(database_);
   return "";
+}
+
+namespace {
+plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry* routes,
+                                    plugins::HealthBackend* health, plugins::StoreBackend* store) {
+  plugins::HostBackends backends;
+  backends.routes = routes;
+  backends.health = health;
+  backends.store = store;
+  // INTEGRATION(sessions): sessions and messaging backends come from the session layer; until it
+  // runs here, those SDK services answer UNSUPPORTED.
+  // INTEGRATION(store): plugin key/value rows need a table in the schema; HostStore answers
+  // UNSUPPORTED for them until it exists.
+  for (auto& [key, value] : config.shared_values()) backends.shared_config.emplace(key, value);
+  backends.host_version = WABOT_VERSION;
+  return backends;
+}
+}  // namespace
+
+std::string Host::start_plugins() {
+  route_registry_ = std::make_unique<plugins::RouterRegistry>(*router_);
+  plugin_manager_ =
+      std::make_unique<plugins::PluginManager>(config_.plugins, host_backends(config_, route_registry_.get(), &health_, host_store_.get()));
+  std::size_t loaded = plugin_manager_->load_all();
+  plugin_manager_->start_all();
+  log::info("plugins started", {{"loaded", std::to_string(loaded)},
+                                {"refused", std::to_string(plugin_manager_->refusals().size())},
+                                {"routes", std::to_string(router_->routes().size())}});
+  return "";
+}
+
+void Host::stop_plugins() {
+  if (!plugin_manager_) return;
+  plugin_manager_->stop_all();
+  // The manager is kept until the Host dies: plugin libraries are never unloaded while route
+  // handlers they registered may still be referenced by the router.
 }
 
 std::uint16_t Host::http_port() const { return http_server_ ? http_server_->port() : 0; }

@@ -5,8 +5,12 @@
 
 #include "host/app/component_stack.hpp"
 #include "host/app/config.hpp"
+#include "host/app/host_health.hpp"
+#include "host/app/host_store.hpp"
 #include "host/http/http_server.hpp"
 #include "host/http/router.hpp"
+#include "host/plugins/plugin_manager.hpp"
+#include "host/plugins/router_registry.hpp"
 #include "host/store/database.hpp"
 
 #include <cstdint>
@@ -36,14 +40,22 @@ class Host {
   std::uint16_t http_port() const;  // the bound port once started
   // The open, migrated database between start and stop; null otherwise.
   std::shared_ptr<store::Database> database() const { return database_; }
+  // The plugin manager between start and stop; null otherwise.
+  plugins::PluginManager* plugin_manager() const { return plugin_manager_.get(); }
 
  private:
   std::string open_store();
+  std::string start_plugins();
+  void stop_plugins();
 
   Config config_;
   std::string executable_;
   std::shared_ptr<http::Router> router_;
   std::shared_ptr<store::Database> database_;
+  HostHealth health_;
+  std::unique_ptr<HostStore> host_store_;  // the SDK store service's backend, while the store is open
+  std::unique_ptr<plugins::RouterRegistry> route_registry_;
+  std::unique_ptr<plugins::PluginManager> plugin_manager_;
   std::shared_ptr<http::HttpServer> http_server_;
   ComponentStack components_;
 };

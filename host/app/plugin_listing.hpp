@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `wabot --list-plugins`: one line per configured plugin.
+// `wabot --list-plugins`: loads each configured plugin (created, never started) and prints what the
+// loader made of it.
 #pragma once
 
-#include "host/plugins/plugin_spec.hpp"
+#include "host/app/config.hpp"
 
-#include <functional>
 #include <ostream>
 
 namespace wabot::app {
 
-// Prints "NAME<TAB>enabled|disabled<TAB>PATH" per plugin, in load order; PATH is the explicit path
-// or <directory>/<name>.so.
-void list_configured_plugins(const plugins::PluginsConfig& plugins, std::ostream& out);
-
-// INTEGRATION(plugins): the plugin loader replaces this with a lister that loads each plugin and
-// prints name, version and state (loaded / refused: reason). Returns the process exit status.
-using PluginLister = std::function<int(const plugins::PluginsConfig& plugins, std::ostream& out)>;
-PluginLister& plugin_lister_hook();
+// One tab-separated line per configured plugin, in load order:
+//   NAME  VERSION  loaded    PATH
+//   NAME  -        disabled  PATH
+//   NAME  -        refused   REASON
+// config.plugins.directory must already be resolved. Returns the process exit status (0).
+int list_plugins(const Config& config, std::ostream& out);
 
 }  // namespace wabot::app

@@ -7,6 +7,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
@@ -78,6 +79,17 @@ void linger_close(Poco::Net::HTTPServerRequest& request) {
   } catch (...) {
     // a timeout or reset here only ends the drain
   }
+}
+
+// The peer address as configs spell it: "::ffff:10.0.0.1" (an IPv4 client of a "::" listener) is
+// "10.0.0.1", so whitelists and logs see one form.
+std::string client_ip_of(const Poco::Net::HTTPServerRequest& request) {
+  Poco::Net::IPAddress host = request.clientAddress().host();
+  if (host.family() == Poco::Net::IPAddress::IPv6 && host.isIPv4Mapped()) {
+    const auto* bytes = static_cast<const unsigned char*>(host.addr());
+    return Poco::Net::IPAddress(bytes + 12, 4).toString();
+  }
+  return host.toString();
 }
 
 }  // namespace
@@ -225,7 +237,7 @@ void RequestPipeline::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 
   try {
     req.method = request.getMethod();
-    req.client_ip = request.clientAddress().host().toString();
+    req.client_ip = client_ip_of(request);
     for (const auto& [name, value] : request) req.headers[lower(name)] = value;
     bool uri_ok = true;
     try {

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <mutex>
 #include <semaphore>
+#include <thread>
+#include <atomic>
 
 #include "host/common/log.hpp"
 
@@ -49,6 +51,9 @@ struct Database::Impl {
   DatabaseOptions options;
   // SQLite
   std::mutex sqlite_mutex;
+  // The thread inside a SQLite call: a nested call from the same thread (a repository used inside a
+  // transaction callback) would wait on sqlite_mutex forever, so it is refused instead.
+  std::atomic<std::thread::id> sqlite_owner{};
   std::unique_ptr<Poco::Data::Session> sqlite_session;
   // PostgreSQL
   std::unique_ptr<Poco::Data::SessionPool> pool;
@@ -173,8 +178,13 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
 
   Status result;
   if (d.url.dialect == Dialect::sqlite) {
+    if (d.sqlite_owner.load() == std::this_thread::get_id())
+      return make_error(ErrorCode::internal,
+                        "nested database call on the same thread (use the Connection passed to the callback)");
     std::lock_guard lock(d.sqlite_mutex);
+    d.sqlite_owner.store(std::this_thread::get_id());
     result = body(*d.sqlite_session);
+    d.sqlite_owner.store(std::thread::id{});
   } else {
     auto timeout = std::chrono::milliseconds(std::max(0, d.options.postgres_acquire_timeout_ms));
     if (!d.pool_slots->try_acquire_for(timeout))

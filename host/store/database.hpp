@@ -44,6 +44,10 @@ class Database {
   // A trivial round trip (SELECT 1); for GET /health.
   Status healthy();
 
+  // Callbacks must use the Connection they are given: calling the Database again from inside one is
+  // refused on SQLite (it would deadlock on the single connection) and takes a second pooled
+  // connection on PostgreSQL (outside the transaction).
+
   // Runs fn(Connection&) on one connection, outside a transaction. fn returns a Result<T>.
   template <class F>
   auto with_connection(F&& fn) -> std::invoke_result_t<F, Connection&> {

@@ -10,8 +10,8 @@ namespace {
 constexpr const char* kColumns =
     "agent_id, registration_id, noise_private_key, noise_public_key, identity_private_key, identity_public_key,"
     " signed_prekey_id, signed_prekey_private_key, signed_prekey_public_key, signed_prekey_signature,"
-    " adv_secret_key, jid, lid, push_name, platform, business_name, account_details, account_signature_key,"
-    " account_signature, device_signature, created_at_ms, updated_at_ms";
+    " adv_secret_key, jid, lid, push_name, platform, business_name, account, next_prekey_id, created_at_ms,"
+    " updated_at_ms";
 
 // Empty blobs are stored as NULL (SQLite binds a zero-length blob as NULL anyway) and read back empty.
 SqlValue blob(const Bytes& b) { return b.empty() ? sql_null() : SqlValue(b); }
@@ -43,12 +43,10 @@ Result<std::optional<DeviceCredentials>> DeviceCredentialsRepository::load(std::
   d.push_name = r.text(13);
   d.platform = r.text(14);
   d.business_name = r.text(15);
-  d.account_details = r.bytes(16);
-  d.account_signature_key = r.bytes(17);
-  d.account_signature = r.bytes(18);
-  d.device_signature = r.bytes(19);
-  d.created_at_ms = r.int64(20);
-  d.updated_at_ms = r.int64(21);
+  d.account = r.bytes(16);
+  d.next_prekey_id = static_cast<std::uint32_t>(r.int64(17));
+  d.created_at_ms = r.int64(18);
+  d.updated_at_ms = r.int64(19);
   return std::optional<DeviceCredentials>(std::move(d));
 }
 
@@ -58,8 +56,8 @@ Status DeviceCredentialsRepository::save(const DeviceCredentials& d, std::span<c
   auto saved = db_.transaction([&](Connection& c) -> Status {
     auto upserted = c.execute(
         std::string("INSERT INTO engine_device_credentials (") + kColumns +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
-            " $21, $21) ON CONFLICT (agent_id) DO UPDATE SET registration_id = excluded.registration_id,"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)"
+            " ON CONFLICT (agent_id) DO UPDATE SET registration_id = excluded.registration_id,"
             " noise_private_key = excluded.noise_private_key, noise_public_key = excluded.noise_public_key,"
             " identity_private_key = excluded.identity_private_key,"
             " identity_public_key = excluded.identity_public_key, signed_prekey_id = excluded.signed_prekey_id,"
@@ -67,17 +65,23 @@ Status DeviceCredentialsRepository::save(const DeviceCredentials& d, std::span<c
             " signed_prekey_public_key = excluded.signed_prekey_public_key,"
             " signed_prekey_signature = excluded.signed_prekey_signature, adv_secret_key = excluded.adv_secret_key,"
             " jid = excluded.jid, lid = excluded.lid, push_name = excluded.push_name, platform = excluded.platform,"
-            " business_name = excluded.business_name, account_details = excluded.account_details,"
-            " account_signature_key = excluded.account_signature_key,"
-            " account_signature = excluded.account_signature, device_signature = excluded.device_signature,"
+            " business_name = excluded.business_name, account = excluded.account,"
+            " next_prekey_id = CASE WHEN excluded.next_prekey_id > engine_device_credentials.next_prekey_id"
+            " THEN excluded.next_prekey_id ELSE engine_device_credentials.next_prekey_id END,"
             " updated_at_ms = excluded.updated_at_ms",
         {d.agent_id, static_cast<std::int64_t>(d.registration_id), blob(d.noise_private_key),
          blob(d.noise_public_key), blob(d.identity_private_key), blob(d.identity_public_key),
          static_cast<std::int64_t>(d.signed_prekey_id), blob(d.signed_prekey_private_key),
          blob(d.signed_prekey_public_key), blob(d.signed_prekey_signature), blob(d.adv_secret_key), d.jid, d.lid,
-         d.push_name, d.platform, d.business_name, blob(d.account_details), blob(d.account_signature_key),
-         blob(d.account_signature), blob(d.device_signature), now});
+         d.push_name, d.platform, d.business_name, blob(d.account), static_cast<std::int64_t>(d.next_prekey_id), now});
     if (!upserted) return upserted.error();
+    auto mirrored = c.execute(
+        "INSERT INTO engine_signed_prekeys (agent_id, key_id, private_key, public_key, signature, created_at_ms)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agent_id, key_id) DO UPDATE SET"
+        " private_key = excluded.private_key, public_key = excluded.public_key, signature = excluded.signature",
+        {d.agent_id, static_cast<std::int64_t>(d.signed_prekey_id), blob(d.signed_prekey_private_key),
+         blob(d.signed_prekey_public_key), blob(d.signed_prekey_signature), now});
+    if (!mirrored) return mirrored.error().with_context("signed prekey " + std::to_string(d.signed_prekey_id));
     // Plain INSERT: prekeys saved with fresh credentials must be new; a clash aborts everything.
     for (const PreKey& k : prekeys) {
       auto inserted = c.execute(
@@ -91,6 +95,21 @@ Status DeviceCredentialsRepository::save(const DeviceCredentials& d, std::span<c
   });
   if (!saved) return saved.error().with_context("failed to save the device credentials of agent " + d.agent_id);
   return {};
+}
+
+Result<bool> DeviceCredentialsRepository::update_local_identity(std::string_view agent_id, std::uint32_t registration_id,
+                                                              const Bytes& identity_private_key,
+                                                              const Bytes& identity_public_key) {
+  auto changed = db_.with_connection([&](Connection& c) {
+    return c.execute(
+        "UPDATE engine_device_credentials SET registration_id = $1, identity_private_key = $2,"
+        " identity_public_key = $3, updated_at_ms = $4 WHERE agent_id = $5",
+        {static_cast<std::int64_t>(registration_id), blob(identity_private_key), blob(identity_public_key), clock_(),
+         std::string(agent_id)});
+  });
+  if (!changed)
+    return changed.error().with_context("failed to save the local identity of agent " + std::string(agent_id));
+  return *changed > 0;
 }
 
 Result<std::uint64_t> DeviceCredentialsRepository::clear(std::string_view agent_id) { return clear_agent(db_, agent_id); }

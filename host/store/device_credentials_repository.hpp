@@ -35,11 +35,11 @@ struct DeviceCredentials {
   std::string push_name;
   std::string platform;
   std::string business_name;
-  // The ADV signed device identity from pair-success (empty until paired).
-  Bytes account_details;
-  Bytes account_signature_key;
-  Bytes account_signature;
-  Bytes device_signature;
+  // The serialized ADVSignedDeviceIdentity from pair-success (empty until paired).
+  Bytes account;
+  // The next one-time prekey id to generate. Only ever moves forward: save() keeps the stored value
+  // when it is higher (SignalRepository::reserve_prekey_ids advances it independently).
+  std::uint32_t next_prekey_id = 1;
   std::int64_t created_at_ms = 0;  // set by the store
   std::int64_t updated_at_ms = 0;  // set by the store
 
@@ -53,8 +53,14 @@ class DeviceCredentialsRepository {
   Result<std::optional<DeviceCredentials>> load(std::string_view agent_id);
 
   // Inserts or replaces the agent's credentials and stores `prekeys` (e.g. the first batch generated
-  // at registration) in the same transaction: all of it is saved, or none of it.
+  // at registration) in the same transaction: all of it is saved, or none of it. The signed prekey is
+  // also written to the signed prekey table (SignalRepository), so both views always agree.
   Status save(const DeviceCredentials& credentials, std::span<const PreKey> prekeys = {});
+
+  // Replaces the identity key pair and registration id of existing credentials (the Signal layer's
+  // "local identity" is the device's identity). False when the agent has no credentials.
+  Result<bool> update_local_identity(std::string_view agent_id, std::uint32_t registration_id,
+                                     const Bytes& identity_private_key, const Bytes& identity_public_key);
 
   // Deletes the credentials and every other engine row of the agent (see clear_agent).
   Result<std::uint64_t> clear(std::string_view agent_id);

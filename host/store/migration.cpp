@@ -28,8 +28,16 @@ Status lock_if_postgres(Connection& c) {
 Status ensure_version_table(Database& db) {
   return db.transaction([](Connection& c) -> Status {
     if (auto st = lock_if_postgres(c); !st) return st;
+    // Looked up first rather than CREATE ... IF NOT EXISTS: PostgreSQL answers that with a NOTICE that
+    // libpq prints to stderr on every start-up, outside our JSON log lines.
+    auto found = c.query(c.dialect() == Dialect::sqlite
+                             ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                             : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema()"
+                               " AND table_name = 'schema_migrations'");
+    if (!found) return found.error().with_context("cannot look up schema_migrations");
+    if (!found->empty()) return {};
     auto made = c.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "CREATE TABLE schema_migrations ("
         " version BIGINT PRIMARY KEY,"
         " name TEXT NOT NULL,"
         " applied_at_ms BIGINT NOT NULL)");

@@ -93,7 +93,7 @@ std::vector<Migration> build() {
                  };
                }});
   // The engine's state. Every table is keyed by agent_id first; clear_agent() deletes them together.
-  // The account_* and device_signature blobs stay NULL until pairing succeeds.
+  // `account` (the serialized ADVSignedDeviceIdentity) stays NULL until pairing succeeds.
   m.push_back({5, "create_engine_device_credentials", [](Dialect d) {
                  return std::vector<std::string>{ddl(d,
                                                      "CREATE TABLE engine_device_credentials ("
@@ -113,10 +113,8 @@ std::vector<Migration> build() {
                                                      " push_name TEXT NOT NULL,"
                                                      " platform TEXT NOT NULL,"
                                                      " business_name TEXT NOT NULL,"
-                                                     " account_details {blob},"
-                                                     " account_signature_key {blob},"
-                                                     " account_signature {blob},"
-                                                     " device_signature {blob},"
+                                                     " account {blob},"
+                                                     " next_prekey_id BIGINT NOT NULL,"
                                                      " created_at_ms BIGINT NOT NULL,"
                                                      " updated_at_ms BIGINT NOT NULL)")};
                }});
@@ -170,6 +168,16 @@ std::vector<Migration> build() {
                          " agent_id TEXT NOT NULL, jid TEXT NOT NULL, token {blob} NOT NULL,"
                          " timestamp_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,"
                          " PRIMARY KEY (agent_id, jid))"),
+                 };
+               }});
+  // Scaling out: which host runs each agent's connection, held for a TTL and renewed.
+  m.push_back({8, "create_agent_leases", [](Dialect) {
+                 return std::vector<std::string>{
+                     "CREATE TABLE agent_leases ("
+                     " agent_id TEXT PRIMARY KEY,"
+                     " holder TEXT NOT NULL,"
+                     " expires_at_ms BIGINT NOT NULL,"
+                     " acquired_at_ms BIGINT NOT NULL)",
                  };
                }});
   return m;

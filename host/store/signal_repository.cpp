@@ -82,6 +82,15 @@ Result<bool> SignalRepository::remove_identity(std::string_view agent_id, const 
   return out;
 }
 
+Result<std::uint64_t> SignalRepository::remove_all_identities(std::string_view agent_id, std::string_view name) {
+  auto out = db_.with_connection([&](Connection& c) {
+    return c.execute("DELETE FROM engine_identity_keys WHERE agent_id = $1 AND address_name = $2",
+                     {a(agent_id), std::string(name)});
+  });
+  if (!out) return out.error().with_context(of("remove the identities of", std::string(name), agent_id));
+  return out;
+}
+
 // ---- prekeys
 
 Status SignalRepository::store_prekeys(std::string_view agent_id, std::span<const PreKey> prekeys) {
@@ -145,6 +154,25 @@ Result<std::optional<std::uint32_t>> SignalRepository::max_prekey_id(std::string
   return std::optional<std::uint32_t>(static_cast<std::uint32_t>(rows->front().int64(0)));
 }
 
+Result<std::uint32_t> SignalRepository::reserve_prekey_ids(std::string_view agent_id, std::uint32_t count) {
+  constexpr std::int64_t kMaxId = 0xFFFFFF;
+  if (count < 1 || count > kMaxPreKeyBatch)
+    return make_error(ErrorCode::invalid_argument, "prekey batch must be 1.." + std::to_string(kMaxPreKeyBatch));
+  auto first = db_.transaction([&](Connection& c) -> Result<std::uint32_t> {
+    auto rows = c.query("SELECT next_prekey_id FROM engine_device_credentials WHERE agent_id = $1", {a(agent_id)});
+    if (!rows) return rows.error();
+    if (rows->empty()) return make_error(ErrorCode::invalid_argument, "the agent has no device credentials");
+    std::int64_t start = rows->front().int64(0);
+    if (start < 1 || start + count - 1 > kMaxId) start = 1;
+    auto updated = c.execute("UPDATE engine_device_credentials SET next_prekey_id = $1 WHERE agent_id = $2",
+                             {start + count, a(agent_id)});
+    if (!updated) return updated.error();
+    return static_cast<std::uint32_t>(start);
+  });
+  if (!first) return first.error().with_context(of("reserve", std::to_string(count) + " prekey ids", agent_id));
+  return first;
+}
+
 Result<std::vector<PreKey>> SignalRepository::unuploaded_prekeys(std::string_view agent_id, int limit) {
   if (limit < 1 || limit > 10000) return make_error(ErrorCode::invalid_argument, "limit must be between 1 and 10000");
   auto rows = db_.with_connection([&](Connection& c) {
@@ -162,14 +190,21 @@ Result<std::vector<PreKey>> SignalRepository::unuploaded_prekeys(std::string_vie
 // ---- signed prekeys
 
 Status SignalRepository::store_signed_prekey(std::string_view agent_id, const SignedPreKey& k) {
-  auto done = db_.with_connection([&](Connection& c) {
-    return c.execute(
+  const std::int64_t now = clock_();
+  auto done = db_.transaction([&](Connection& c) -> Status {
+    auto stored = c.execute(
         "INSERT INTO engine_signed_prekeys (agent_id, key_id, private_key, public_key, signature, created_at_ms)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agent_id, key_id) DO UPDATE SET"
         " private_key = excluded.private_key, public_key = excluded.public_key, signature = excluded.signature,"
         " created_at_ms = excluded.created_at_ms",
-        {a(agent_id), i(k.key_id), k.private_key, k.public_key, k.signature,
-         k.created_at_ms != 0 ? k.created_at_ms : clock_()});
+        {a(agent_id), i(k.key_id), k.private_key, k.public_key, k.signature, k.created_at_ms != 0 ? k.created_at_ms : now});
+    if (!stored) return stored.error();
+    auto synced = c.execute(
+        "UPDATE engine_device_credentials SET signed_prekey_private_key = $1, signed_prekey_public_key = $2,"
+        " signed_prekey_signature = $3, updated_at_ms = $4 WHERE agent_id = $5 AND signed_prekey_id = $6",
+        {k.private_key, k.public_key, k.signature, now, a(agent_id), i(k.key_id)});
+    if (!synced) return synced.error().with_context("cannot update the device credentials' copy");
+    return {};
   });
   if (!done) return done.error().with_context(of("store signed prekey", std::to_string(k.key_id), agent_id));
   return {};

@@ -23,6 +23,8 @@ class SignalRepository {
   Status save_identity(std::string_view agent_id, const SignalAddress& address, const Bytes& identity_key);
   Result<std::optional<Bytes>> load_identity(std::string_view agent_id, const SignalAddress& address);
   Result<bool> remove_identity(std::string_view agent_id, const SignalAddress& address);
+  // Every device identity of one user (address name); returns how many were removed.
+  Result<std::uint64_t> remove_all_identities(std::string_view agent_id, std::string_view name);
 
   // One-time prekeys. store_prekeys inserts or replaces all of them in one transaction.
   Status store_prekeys(std::string_view agent_id, std::span<const PreKey> prekeys);
@@ -34,10 +36,16 @@ class SignalRepository {
   Result<std::int64_t> count_uploaded_prekeys(std::string_view agent_id);
   // The highest key id ever stored and still present (nullopt when none).
   Result<std::optional<std::uint32_t>> max_prekey_id(std::string_view agent_id);
+  // Reserves `count` fresh prekey ids from the device credentials' next_prekey_id counter and returns
+  // the first; ids are 1..0xFFFFFF and start again at 1 after the top. Fails when the agent has no
+  // credentials. count must be 1..kMaxPreKeyBatch.
+  static constexpr std::uint32_t kMaxPreKeyBatch = 10000;
+  Result<std::uint32_t> reserve_prekey_ids(std::string_view agent_id, std::uint32_t count);
   // Not yet uploaded prekeys, lowest ids first; limit 1..10000.
   Result<std::vector<PreKey>> unuploaded_prekeys(std::string_view agent_id, int limit);
 
-  // Signed prekeys.
+  // Signed prekeys. Storing the one the device credentials name also updates their copy (one
+  // transaction), so DeviceCredentialsRepository and this table never disagree.
   Status store_signed_prekey(std::string_view agent_id, const SignedPreKey& key);
   Result<std::optional<SignedPreKey>> load_signed_prekey(std::string_view agent_id, std::uint32_t key_id);
   Result<std::vector<SignedPreKey>> list_signed_prekeys(std::string_view agent_id);

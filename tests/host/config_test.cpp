@@ -99,6 +99,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("wabot"), c.whatsapp.push_name);
     CPPUNIT_ASSERT_EQUAL(std::string(""), c.plugins.directory);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1024}, c.plugins.queue_capacity);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, c.plugins.dispatch_threads);
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, c.plugins.plugins.size());
     const char* names[] = {"rest_api", "ai_forwarder", "metrics", "cleanup"};
     for (std::size_t i = 0; i < 4; ++i) {
@@ -148,7 +149,7 @@ class ConfigTest : public CppUnit::TestFixture {
         "sessions: {qr_wait_on_create: 500ms}\n"
         "rate_limit: {per_minute: 10, burst: 20, queue_size: 0}\n"
         "whatsapp: {server_url: 'ws://127.0.0.1:9000/ws', version: 1.2.3, push_name: bot}\n"
-        "plugins: {directory: /opt/p, queue_capacity: 7, load: [metrics]}\n");
+        "plugins: {directory: /opt/p, queue_capacity: 7, dispatch_threads: 3, load: [metrics]}\n");
     CPPUNIT_ASSERT_MESSAGE(r.error, r.ok());
     const Config& c = r.config;
     CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), c.http.host);
@@ -179,6 +180,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("1.2.3"), c.whatsapp.version);
     CPPUNIT_ASSERT_EQUAL(std::string("/opt/p"), c.plugins.directory);
     CPPUNIT_ASSERT_EQUAL(std::size_t{7}, c.plugins.queue_capacity);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, c.plugins.dispatch_threads);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, c.plugins.plugins.size());
   }
 
@@ -271,6 +273,7 @@ class ConfigTest : public CppUnit::TestFixture {
         {"whatsapp: {tls_ca_file: /nonexistent/ca.pem}", "config: whatsapp.tls_ca_file: cannot read file"},
         {"whatsapp: {version: '2.3000'}", "config: whatsapp.version: must be three dot-separated numbers"},
         {"plugins: {queue_capacity: 0}", "config: plugins.queue_capacity: must be an integer 1-1000000"},
+        {"plugins: {dispatch_threads: 65}", "config: plugins.dispatch_threads: must be an integer 1-64"},
         {"- a\n- b\n", "config: the file must be a mapping of sections, got a list"},
     };
     for (const auto& c : cases) {

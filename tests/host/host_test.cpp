@@ -51,6 +51,8 @@ class HostTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(stops_in_reverse_order);
   CPPUNIT_TEST(failing_store_stops_the_start_before_http);
   CPPUNIT_TEST(default_plugin_directory_is_beside_the_executable);
+  CPPUNIT_TEST(health_reports_the_database_state);
+  CPPUNIT_TEST(plugins_start_after_http_and_add_their_routes);
   CPPUNIT_TEST_SUITE_END();
 
   std::string db_;
@@ -124,6 +126,36 @@ class HostTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(error, error.rfind("failed to start store: ", 0) == 0);
     CPPUNIT_ASSERT_EQUAL(std::uint16_t{0}, host.http_port());
     CPPUNIT_ASSERT_EQUAL(std::string::npos, position(logs.lines(), "http server listening"));
+  }
+
+  void health_reports_the_database_state() {
+    app::HostHealth health;
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_COMPONENT_DOWN), static_cast<int>(health.database().state));
+    auto opened = store::Database::open("sqlite://" + db_);
+    CPPUNIT_ASSERT(opened.ok());
+    health.set_database(std::move(opened.value()));
+    auto db = health.database();
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_COMPONENT_HEALTHY), static_cast<int>(db.state));
+    CPPUNIT_ASSERT(db.detail.empty());
+    health.set_database(nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("database is not open"), health.database().detail);
+  }
+
+  void plugins_start_after_http_and_add_their_routes() {
+    app::Config c = test_config(db_);
+    c.plugins.directory = std::string(std::getenv("WABOT_BINARY_DIR")) + "/plugins";
+    c.plugins.plugins.push_back(plugins::PluginSpec{"rest_api", "", true, YAML::Node()});
+    c.plugins.plugins.push_back(plugins::PluginSpec{"not_built_anywhere", "", true, YAML::Node()});
+    app::Host host(c, "");
+    std::string error = host.start();
+    CPPUNIT_ASSERT_MESSAGE(error, error.empty());  // a refused plugin does not stop the host
+    CPPUNIT_ASSERT(host.plugin_manager() != nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, host.plugin_manager()->plugins().size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, host.plugin_manager()->refusals().size());
+    std::string body;
+    CPPUNIT_ASSERT_EQUAL(200, get_status(host.http_port(), "/health", &body));
+    CPPUNIT_ASSERT_MESSAGE(body, body.find("\"database\":\"healthy\"") != std::string::npos);
+    host.stop();
   }
 
   void default_plugin_directory_is_beside_the_executable() {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 
 using namespace wabot::http;
 
@@ -90,6 +91,8 @@ class HttpServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(every_request_is_logged_without_secrets);
   CPPUNIT_TEST(malformed_uri_is_400);
   CPPUNIT_TEST(handler_cannot_set_framing_or_split_headers);
+  CPPUNIT_TEST(concurrent_clients_are_all_served);
+  CPPUNIT_TEST(ipv4_clients_of_a_dual_stack_listener_have_ipv4_addresses);
   CPPUNIT_TEST(busy_port_is_an_error_value);
   CPPUNIT_TEST(stop_closes_the_port);
   CPPUNIT_TEST_SUITE_END();
@@ -372,6 +375,41 @@ class HttpServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!r.headers.has("X-Evil"));
     CPPUNIT_ASSERT(!r.headers.has("Set-Cookie"));
     CPPUNIT_ASSERT_EQUAL(std::string("ok"), r.headers.get("X-Fine"));
+  }
+
+  void ipv4_clients_of_a_dual_stack_listener_have_ipv4_addresses() {
+    ServerOptions o;
+    o.host = "::";
+    o.port = 0;
+    o.ip_rate_limit_enabled = true;
+    o.ip_rate_limit_per_minute = 1;
+    o.ip_rate_limit_whitelist = {"127.0.0.1"};
+    HttpServer dual(o, router_);
+    std::string error = dual.start();
+    if (!error.empty()) return;  // no IPv6 on this machine: nothing to prove
+    for (int i = 0; i < 3; ++i) {  // whitelisted as 127.0.0.1, so never limited
+      Reply r = send(dual.port(), "GET", "/fields/x?q=1", "", {{"X-Custom", "v"}});
+      CPPUNIT_ASSERT_EQUAL(201, r.status);
+      CPPUNIT_ASSERT_MESSAGE(r.body, r.body.size() > 10 && r.body.compare(r.body.size() - 10, 10, "|127.0.0.1") == 0);
+    }
+    dual.stop();
+  }
+
+  void concurrent_clients_are_all_served() {
+    start();  // 4 worker threads, 16 clients: the rest queue, none is refused
+    constexpr int kClients = 16, kRequests = 25;
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c)
+      clients.emplace_back([this, &ok, c] {
+        for (int i = 0; i < kRequests; ++i) {
+          std::string id = "c" + std::to_string(c) + "-" + std::to_string(i);
+          Reply r = send(port_, "GET", "/trace", "", {{"X-Trace-Id", id}});
+          if (r.status == 200 && r.body == id + "|" + id) ++ok;
+        }
+      });
+    for (auto& t : clients) t.join();
+    CPPUNIT_ASSERT_EQUAL(kClients * kRequests, ok.load());
   }
 
   void busy_port_is_an_error_value() {

@@ -22,6 +22,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <future>
 #include <sys/wait.h>
 #include <thread>
@@ -89,6 +90,22 @@ bool wait_until(Pred pred, std::chrono::milliseconds timeout) {
   return pred();
 }
 
+// The exit status of a launched wabot, waiting up to timeout; kills it and returns -1 on a hang.
+int wait_exit(const Poco::ProcessHandle& handle, std::chrono::milliseconds timeout) {
+  int status = -1;
+  bool exited = wait_until([&] {
+    int raw = 0;
+    pid_t done = ::waitpid(handle.id(), &raw, WNOHANG);
+    if (done == handle.id()) status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    return done == handle.id();
+  }, timeout);
+  if (!exited) {
+    ::kill(handle.id(), SIGKILL);
+    ::waitpid(handle.id(), nullptr, 0);
+  }
+  return status;
+}
+
 }  // namespace
 
 class WabotExecutableTest : public CppUnit::TestFixture {
@@ -100,7 +117,8 @@ class WabotExecutableTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(check_config_with_bad_environment_exits_2_with_one_line);
   CPPUNIT_TEST(missing_config_file_exits_2);
   CPPUNIT_TEST(unknown_option_exits_2);
-  CPPUNIT_TEST(list_plugins_prints_the_configured_plugins);
+  CPPUNIT_TEST(list_plugins_prints_what_the_loader_made_of_each);
+  CPPUNIT_TEST(serves_health_with_database_and_plugins);
   CPPUNIT_TEST(serves_until_sigterm_then_exits_0_in_order);
   CPPUNIT_TEST(sigint_also_stops_cleanly);
   CPPUNIT_TEST(busy_port_exits_1);
@@ -141,16 +159,8 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     session.reset();
 
     ::kill(handle.id(), signal);
-    int status = -1;
-    bool exited = wait_until([&] {
-      int raw = 0;
-      pid_t done = ::waitpid(handle.id(), &raw, WNOHANG);
-      if (done == handle.id()) status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-      return done == handle.id();
-    }, std::chrono::seconds(10));
-    if (!exited) ::kill(handle.id(), SIGKILL);
-    CPPUNIT_ASSERT_MESSAGE("wabot did not exit after the signal", exited);
-    CPPUNIT_ASSERT_EQUAL(0, status);
+    int status = wait_exit(handle, std::chrono::seconds(10));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("exit status after the signal (-1: hung and killed)", 0, status);
     std::string log = err_text.get();
     auto at = [&log](const char* text) { return log.find(text); };
     CPPUNIT_ASSERT_MESSAGE(log, at("\"message\":\"wabot started\"") != std::string::npos);
@@ -223,13 +233,79 @@ class WabotExecutableTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2, r.status);
     CPPUNIT_ASSERT(r.err.find("frobnicate") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, static_cast<std::size_t>(std::count(r.err.begin(), r.err.end(), '\n')));
+    Run missing = run({"--config"});  // the option needs its FILE
+    CPPUNIT_ASSERT_EQUAL(2, missing.status);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, static_cast<std::size_t>(std::count(missing.err.begin(), missing.err.end(), '\n')));
+    Run stray = run({"stray-argument"});
+    CPPUNIT_ASSERT_EQUAL(2, stray.status);
   }
 
-  void list_plugins_prints_the_configured_plugins() {
-    std::string path = write_temp("plugins:\n  directory: /opt/wabot/plugins\n  load: [rest_api, {name: echo, path: /srv/echo.so, enabled: false}]\n");
+  void list_plugins_prints_what_the_loader_made_of_each() {
+    // the default directory (<exe>/../plugins) holds the plugins this build made
+    std::string path = write_temp(
+        "plugins:\n  load: [rest_api, {name: echo, path: /srv/echo.so, enabled: false}, no_such_plugin]\n");
     Run r = run({"--config", path, "--list-plugins"});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.status);
-    CPPUNIT_ASSERT_EQUAL(std::string("rest_api\tenabled\t/opt/wabot/plugins/rest_api.so\necho\tdisabled\t/srv/echo.so\n"), r.out);
+    std::string plugin_dir = Poco::Path(std::string(std::getenv("WABOT_BINARY_DIR")) + "/plugins").toString();
+    std::istringstream lines(r.out);
+    std::string rest_api, echo, missing, extra;
+    std::getline(lines, rest_api);
+    std::getline(lines, echo);
+    std::getline(lines, missing);
+    CPPUNIT_ASSERT_MESSAGE(r.out, !std::getline(lines, extra));
+    CPPUNIT_ASSERT_MESSAGE(rest_api, rest_api.rfind("rest_api\t", 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(rest_api, rest_api.find("\tloaded\t") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(rest_api, rest_api.find("/rest_api.so") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::string("echo\t-\tdisabled\t/srv/echo.so"), echo);
+    CPPUNIT_ASSERT_MESSAGE(missing, missing.rfind("no_such_plugin\t-\trefused\t", 0) == 0);
+  }
+
+  void serves_health_with_database_and_plugins() {
+    std::uint16_t port = free_port();
+    std::string db = Poco::TemporaryFile::tempName() + ".db";
+    Poco::TemporaryFile::registerForDeletion(db);
+    std::string config = write_temp("http: {host: 127.0.0.1, port: " + std::to_string(port) +
+                                    "}\nplugins: {load: [rest_api, metrics]}\ndatabase: {url: 'sqlite://" + db + "'}\n");
+    Poco::Pipe err_pipe;
+    Poco::ProcessHandle handle =
+        Poco::Process::launch(wabot_path(), {"--config", config}, ".", nullptr, nullptr, &err_pipe);
+    Poco::PipeInputStream err(err_pipe);
+    auto err_text = std::async(std::launch::async, [&err] {
+      std::string s;
+      Poco::StreamCopier::copyToString(err, s);
+      return s;
+    });
+    auto get_health = [port](std::string& body) {
+      try {
+        Poco::Net::HTTPClientSession session("127.0.0.1", port);
+        Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        body.clear();
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        return static_cast<int>(response.getStatus());
+      } catch (const Poco::Exception&) {
+        return 0;
+      }
+    };
+    std::string body;
+    // plugins start after the HTTP server: wait for the route, not only the port
+    bool healthy = wait_until([&] { return get_health(body) == 200; }, std::chrono::seconds(10));
+    ::kill(handle.id(), SIGTERM);
+    int status = wait_exit(handle, std::chrono::seconds(10));
+    std::string log = err_text.get();
+    CPPUNIT_ASSERT_MESSAGE(log, healthy);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(log, 0, status);
+    CPPUNIT_ASSERT_MESSAGE(body, body.find("\"status\":\"ok\"") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(body, body.find("\"database\":\"healthy\"") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(body, body.find("{\"name\":\"rest_api\",\"version\":\"0.1.0\",\"state\":\"running\"}") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(body, body.find("\"name\":\"metrics\"") != std::string::npos);
+    // plugins stop first, then HTTP, then the store
+    std::size_t plugins_stopped = log.find("\"message\":\"component stopped\",\"component\":\"plugins\"");
+    std::size_t http_stopped = log.find("\"message\":\"component stopped\",\"component\":\"http\"");
+    std::size_t store_stopped = log.find("\"message\":\"component stopped\",\"component\":\"store\"");
+    CPPUNIT_ASSERT_MESSAGE(log, plugins_stopped < http_stopped && http_stopped < store_stopped &&
+                                    store_stopped != std::string::npos);
   }
 
   void serves_until_sigterm_then_exits_0_in_order() { serve_and_stop(SIGTERM); }

@@ -12,6 +12,8 @@ action=$1
 dir=$(realpath -m -- "$2")
 
 PGBIN=${WABOT_PGBIN:-/usr/lib/postgresql/15/bin}
+# How long a clean shutdown may take before the server is stopped harder (tests of this script lower it).
+STOP_TIMEOUT_S=${WABOT_PG_STOP_TIMEOUT_S:-15}
 [[ -x $PGBIN/initdb ]] || { echo "pg-cluster: no PostgreSQL server binaries in $PGBIN" >&2; exit 1; }
 
 # initdb and postgres refuse to run as root: drop to the postgres user then.
@@ -31,8 +33,8 @@ stop_cluster() {
   if [[ -f $data/postmaster.pid ]]; then
     pid=$(head -n1 "$data/postmaster.pid" 2>/dev/null || true)
     # Fast shutdown first; immediate when that does not finish; SIGKILL for a server that hangs.
-    timeout 20 bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -m fast -w -t 15 stop" >/dev/null 2>&1 ||
-      timeout 10 bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -m immediate -w -t 5 stop" >/dev/null 2>&1 || true
+    timeout $((STOP_TIMEOUT_S + 5)) bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -m fast -w -t $STOP_TIMEOUT_S stop" >/dev/null 2>&1 ||
+      timeout $((STOP_TIMEOUT_S + 5)) bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -m immediate -w -t $STOP_TIMEOUT_S stop" >/dev/null 2>&1 || true
     if [[ -n ${pid:-} ]] && kill -0 "$pid" 2>/dev/null; then
       # The postmaster's children are in its process group only when started by pg_ctl; kill both.
       pkill -KILL -P "$pid" 2>/dev/null || true

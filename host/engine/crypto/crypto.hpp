@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -62,5 +63,58 @@ bool xeddsa_verify(const Key32& public_key, ByteView message, ByteView signature
 
 // Constant-time comparison of equal-length buffers (false when the lengths differ).
 bool equal_constant_time(ByteView a, ByteView b);
+
+// --- Incremental forms of the primitives above, for data that arrives in chunks (media files).
+// Added after the first version of this header; the one-shot functions are unchanged.
+
+// SHA-256 over several update() calls. finish() may be called once; the object is then spent.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void update(ByteView data);
+  Key32 finish();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+// HMAC-SHA256 over several update() calls.
+class HmacSha256Stream {
+ public:
+  explicit HmacSha256Stream(ByteView key);
+  ~HmacSha256Stream();
+  HmacSha256Stream(const HmacSha256Stream&) = delete;
+  HmacSha256Stream& operator=(const HmacSha256Stream&) = delete;
+  void update(ByteView data);
+  Key32 finish();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+// AES-256-CBC with PKCS#7 padding, chunk by chunk. update() returns the output available so far
+// (decryption holds back the last block until finish(), which checks the padding).
+class Aes256CbcStream {
+ public:
+  enum class Direction { unset = 0, encrypt, decrypt };
+  // nullopt-like: returns nullptr for a wrong key/iv size or an unset direction.
+  static std::unique_ptr<Aes256CbcStream> create(Direction direction, ByteView key32, ByteView iv16);
+  ~Aes256CbcStream();
+  Aes256CbcStream(const Aes256CbcStream&) = delete;
+  Aes256CbcStream& operator=(const Aes256CbcStream&) = delete;
+  Bytes update(ByteView data);
+  // The last output; nullopt when decryption finds bad padding or a partial block.
+  std::optional<Bytes> finish();
+
+ private:
+  Aes256CbcStream() = default;
+  struct Impl;
+  Impl* impl_ = nullptr;
+};
 
 }  // namespace wabot::engine::crypto
