@@ -98,7 +98,7 @@ void append_json_escaped(std::string& out, std::string_view text) {
   }
 }
 
-void write(Level l, std::string_view message, std::initializer_list<Field> fields) {
+void write(Level l, std::string_view message, std::span<const Field> fields) {
   std::string line;
   line.reserve(128 + message.size());
   line += "{\"timestamp\":\"";
@@ -111,7 +111,16 @@ void write(Level l, std::string_view message, std::initializer_list<Field> field
   if (!ctx.trace_id.empty()) append_field(line, "traceId", ctx.trace_id);
   if (!ctx.agent_id.empty()) append_field(line, "agentId", ctx.agent_id);
   if (!ctx.plugin.empty()) append_field(line, "plugin", ctx.plugin);
-  for (const auto& [k, v] : fields) append_field(line, k, v);
+  for (const auto& [k, v] : fields) {
+    // A caller's field never repeats a standard key: duplicate JSON keys confuse log pipelines.
+    if (k == "timestamp" || k == "level" || k == "message" || k == "traceId" || k == "agentId" || k == "plugin") {
+      if (k == "traceId" && ctx.trace_id.empty()) append_field(line, k, v);
+      else if (k == "agentId" && ctx.agent_id.empty()) append_field(line, k, v);
+      else if (k == "plugin" && ctx.plugin.empty()) append_field(line, k, v);
+      continue;
+    }
+    append_field(line, k, v);
+  }
   line += '}';
 
   std::lock_guard lock(g_sink_mutex);

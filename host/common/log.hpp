@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,7 +49,10 @@ class Scope {
 // Extra key/value pairs, written as JSON strings after the standard fields.
 using Field = std::pair<std::string_view, std::string_view>;
 
-void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+void write(Level level, std::string_view message, std::span<const Field> fields);
+inline void write(Level level, std::string_view message, std::initializer_list<Field> fields = {}) {
+  write(level, message, std::span<const Field>(fields.begin(), fields.size()));
+}
 
 inline void trace(std::string_view m, std::initializer_list<Field> f = {}) { if (enabled(Level::trace)) write(Level::trace, m, f); }
 inline void debug(std::string_view m, std::initializer_list<Field> f = {}) { if (enabled(Level::debug)) write(Level::debug, m, f); }

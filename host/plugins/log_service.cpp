@@ -4,6 +4,7 @@
 #include "host/plugins/host_call.hpp"
 #include "host/plugins/services.hpp"
 
+#include <span>
 #include <string_view>
 
 namespace wabot::plugins {
@@ -21,23 +22,8 @@ log::Level to_level(wabot_log_level level) {
   }
 }
 
-// log::write takes an initializer_list, so a runtime count of fields is spelled out; plugins get at
-// most this many fields per line (the C++ wrapper also stops at 16, the rest are dropped).
-constexpr size_t max_fields = 8;
-
-void write_fields(log::Level level, std::string_view message, const log::Field* f, size_t n) {
-  switch (n) {
-    case 0: log::write(level, message); break;
-    case 1: log::write(level, message, {f[0]}); break;
-    case 2: log::write(level, message, {f[0], f[1]}); break;
-    case 3: log::write(level, message, {f[0], f[1], f[2]}); break;
-    case 4: log::write(level, message, {f[0], f[1], f[2], f[3]}); break;
-    case 5: log::write(level, message, {f[0], f[1], f[2], f[3], f[4]}); break;
-    case 6: log::write(level, message, {f[0], f[1], f[2], f[3], f[4], f[5]}); break;
-    case 7: log::write(level, message, {f[0], f[1], f[2], f[3], f[4], f[5], f[6]}); break;
-    default: log::write(level, message, {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]}); break;
-  }
-}
+// Plugins get at most this many fields per line (the C++ wrapper also stops at 16; the rest are dropped).
+constexpr size_t max_fields = 16;
 
 wabot_status write(wabot_host* host, wabot_log_level level, wabot_str_view message, const wabot_str_pair* fields,
                    size_t field_count) {
@@ -56,7 +42,7 @@ wabot_status write(wabot_host* host, wabot_log_level level, wabot_str_view messa
     }
     // Keeps the trace/agent ids of the event or request being handled; adds the plugin's name.
     log::Scope scope({}, {}, host->plugin->name());
-    write_fields(l, from_view(message), converted, n);
+    log::write(l, from_view(message), std::span<const log::Field>(converted, n));
     return host_call::ok();
   });
 }
