@@ -180,6 +180,17 @@ std::vector<Migration> build() {
                      " acquired_at_ms BIGINT NOT NULL)",
                  };
                }});
+  // The SDK "store" service: plugin-private key/value rows. Keys are blobs so any bytes are allowed
+  // (PostgreSQL TEXT refuses NUL and invalid UTF-8).
+  m.push_back({9, "create_plugin_kv", [](Dialect d) {
+                 return std::vector<std::string>{ddl(d,
+                                                     "CREATE TABLE plugin_kv ("
+                                                     " plugin TEXT NOT NULL,"
+                                                     " kv_key {blob} NOT NULL,"
+                                                     " kv_value {blob},"
+                                                     " updated_at_ms BIGINT NOT NULL,"
+                                                     " PRIMARY KEY (plugin, kv_key))")};
+               }});
   return m;
 }
 
