@@ -68,7 +68,7 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     if (backend() == Backend::postgres) {
       // Another service owns this table in PostgreSQL deployments; wabot only reads it.
       t_->exec("CREATE TABLE api_keys (id BIGSERIAL PRIMARY KEY, user_id UUID NOT NULL, access_token TEXT NOT NULL,"
-               " is_active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+               " is_active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMPTZ DEFAULT now())");
     }
   }
   void tearDown() override { t_.reset(); }
@@ -89,6 +89,9 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     insert_key("old-active", true, 300);
     insert_key("newest-active", true, 10);
     insert_key("newer-but-revoked", false, 1);
+    if (backend() == Backend::postgres)
+      t_->exec("INSERT INTO api_keys (user_id, access_token, is_active, created_at) VALUES ('" + std::string(kUser) +
+               "', 'undated', TRUE, NULL)");
     ApiKeyRepository keys(t_->db());
     auto token = ok(keys.newest_active_token(kUser));
     CPPUNIT_ASSERT_EQUAL(std::string("newest-active"), token.value());
