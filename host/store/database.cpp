@@ -144,6 +144,10 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url_text, cons
       return make_error(ErrorCode::unavailable, "cannot open the SQLite database " + redacted + ": " + describe(e));
     }
   } else {
+    // Sessions run in UTC so TIMESTAMP WITHOUT TIME ZONE columns of an adopted whatsapp_user table
+    // convert to and from epoch milliseconds the same way on every host.
+    if (impl->url.postgres_conninfo.find("options=") == std::string::npos)
+      impl->url.postgres_conninfo += " options='-cTimeZone=UTC'";  // no space: Poco 1.11 splits on spaces
     int max_sessions = std::clamp(options.postgres_pool_max_sessions, 1, static_cast<int>(kMaxPoolSessions));
     if (auto down = ping_postgres(impl->url.postgres_conninfo))
       return make_error(ErrorCode::unavailable, scrub("cannot connect to " + redacted + ": " + *down, secret));
