@@ -62,6 +62,7 @@ class JpegThumbnailTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(resize_averages_areas);
   CPPUNIT_TEST(extreme_aspect_ratios_are_bounded);
   CPPUNIT_TEST(garbage_and_oversized_images_are_refused);
+  CPPUNIT_TEST(corrupted_jpeg_and_png_bytes_never_crash);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -89,6 +90,11 @@ class JpegThumbnailTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(decoded.ok());
     CPPUNIT_ASSERT_EQUAL(300u, decoded->width);
     CPPUNIT_ASSERT_EQUAL(600u, decoded->height);
+    auto eighth = m::decode_image(jpeg.value(), 32);  // DCT-scaled decode: 300/8 rounds up to 38 >= 32
+    CPPUNIT_ASSERT(eighth.ok());
+    CPPUNIT_ASSERT_EQUAL(38u, eighth->width);
+    CPPUNIT_ASSERT_EQUAL(75u, eighth->height);
+    CPPUNIT_ASSERT_EQUAL(75u, m::decode_image(jpeg.value(), 70)->width);  // 1/4 is the most that keeps 70
     auto from_jpeg = m::make_jpeg_thumbnail(jpeg.value());
     CPPUNIT_ASSERT(from_jpeg.ok());
     auto small = m::decode_image(from_jpeg.value());
@@ -159,6 +165,35 @@ class JpegThumbnailTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), code(m::encode_jpeg(solid(2, 2, 0, 0, 0), 0)));
     CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), code(m::resize_image(solid(2, 2, 0, 0, 0), 0, 5)));
     CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), code(m::make_jpeg_thumbnail(solid(2, 2, 0, 0, 0), 0)));
+  }
+
+  void corrupted_jpeg_and_png_bytes_never_crash() {
+    // Deterministic corruption (xorshift) of real files: each decode returns a value or an error.
+    std::uint32_t state = 12345;
+    auto next = [&] {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      return state;
+    };
+    const c::Bytes jpeg = m::encode_jpeg(halves(48, 40), 75).value();
+    const c::Bytes png = to_png(halves(48, 40));
+    int decoded = 0;
+    for (const c::Bytes* original : {&jpeg, &png}) {
+      for (int round = 0; round < 300; ++round) {
+        c::Bytes mutated = *original;
+        for (int k = 0; k < 1 + round % 4; ++k) mutated[3 + next() % (mutated.size() - 3)] ^= static_cast<std::uint8_t>(1 + next() % 255);
+        if (round % 10 == 0) mutated.resize(mutated.size() * (next() % 100) / 100 + 3);
+        auto r = m::decode_image(mutated);
+        if (r.ok()) {
+          ++decoded;
+          CPPUNIT_ASSERT_EQUAL(std::size_t(r->width) * r->height * 3, r->pixels.size());
+        }
+        auto t = m::make_jpeg_thumbnail(mutated);
+        if (t.ok()) CPPUNIT_ASSERT(t->size() > 2);
+      }
+    }
+    CPPUNIT_ASSERT(decoded > 0);  // libjpeg recovers from most flipped entropy-coded bytes
   }
 };
 

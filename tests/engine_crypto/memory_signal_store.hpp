@@ -8,6 +8,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 namespace wabot::test {
 
@@ -16,6 +17,7 @@ namespace st = wabot::engine::store;
 class MemorySignalStore : public st::SignalStore {
  public:
   std::atomic<bool> fail_all{false};
+  std::atomic<bool> throw_all{false};  // an implementation that throws (e.g. a database driver)
   std::atomic<int> calls{0};
 
   st::SignalStoreStatus load_local_identity(std::optional<st::LocalIdentity>& out) override {
@@ -110,6 +112,7 @@ class MemorySignalStore : public st::SignalStore {
   template <typename F>
   st::SignalStoreStatus guard(const char* what, F&& body) {
     ++calls;
+    if (throw_all) throw std::runtime_error(std::string("driver exploded during ") + what);
     if (fail_all) return st::SignalStoreStatus::failure(std::string("failed to ") + what + ": injected failure");
     std::lock_guard lock(mutex_);
     body();

@@ -5,7 +5,10 @@
 
 #include "hex.hpp"
 
+#include "host/common/log.hpp"
+
 #include <cppunit/extensions/HelperMacros.h>
+#include <curve.h>
 #include <fingerprint.h>
 #include <key_helper.h>
 
@@ -33,6 +36,7 @@ class SignalCryptoProviderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(cbc_and_ctr_round_trip_for_all_key_sizes);
   CPPUNIT_TEST(cipher_callbacks_refuse_bad_key_iv_and_cipher);
   CPPUNIT_TEST(context_generates_identity_and_fingerprint);
+  CPPUNIT_TEST(libsignal_diagnostics_go_to_the_debug_log);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -141,6 +145,24 @@ class SignalCryptoProviderTest : public CppUnit::TestFixture {
     fingerprint_generator_free(gen);
     SIGNAL_UNREF(a);
     SIGNAL_UNREF(b);
+  }
+
+  void libsignal_diagnostics_go_to_the_debug_log() {
+    std::vector<std::string> lines;
+    wabot::log::set_sink([&](std::string_view line) { lines.emplace_back(line); });
+    auto previous = wabot::log::level();
+    wabot::log::set_level(wabot::log::Level::debug);
+    std::string error;
+    auto ctx = c::SignalContext::create(&error);
+    ec_public_key* key = nullptr;
+    const std::uint8_t bad_type[33] = {0x07};
+    int rc = curve_decode_point(&key, bad_type, sizeof bad_type, ctx->get());  // libsignal logs "Invalid key type"
+    wabot::log::set_level(previous);
+    wabot::log::reset_sink();
+    CPPUNIT_ASSERT(rc < 0 && key == nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), lines.size());
+    CPPUNIT_ASSERT(lines[0].find("Invalid key type") != std::string::npos);
+    CPPUNIT_ASSERT(lines[0].find("\"component\":\"libsignal\"") != std::string::npos);
   }
 };
 

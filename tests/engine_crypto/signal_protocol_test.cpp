@@ -99,7 +99,9 @@ class SignalProtocolTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(bundle_with_bad_signature_is_refused);
   CPPUNIT_TEST(changed_identity_in_pkmsg_drops_old_session_and_trusts_new_key);
   CPPUNIT_TEST(changed_identity_in_bundle_is_reported_and_trusted);
+  CPPUNIT_TEST(failed_pkmsg_or_bundle_with_new_identity_keeps_the_old_session);
   CPPUNIT_TEST(tampered_garbage_and_replayed_messages_are_refused);
+  CPPUNIT_TEST(every_single_byte_corruption_is_survived);
   CPPUNIT_TEST(no_session_is_an_error_value);
   CPPUNIT_TEST(store_failures_surface_with_their_cause);
   CPPUNIT_TEST(forget_identity_removes_sessions_and_identities);
@@ -265,6 +267,38 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(again.ok() && !again->identity_changed);
   }
 
+  void failed_pkmsg_or_bundle_with_new_identity_keeps_the_old_session() {
+    Party alice("100000000000001@lid"), bob("100000000000002@lid");
+    connect(alice, bob);
+    send(alice, bob, "hi", s::CiphertextType::pkmsg);
+    send(bob, alice, "hi back", s::CiphertextType::msg);
+    // Someone else, claiming Bob's address, sends a pkmsg that does not verify.
+    Party mallory("100000000000002@lid");
+    connect(mallory, alice);
+    auto forged = mallory.signal->encrypt(alice.address, bytes("let me in"));
+    auto tampered = forged->data;
+    tampered[tampered.size() / 2] ^= 0x01;
+    auto r = alice.signal->decrypt_pkmsg(bob.address, tampered);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(*alice.store->identity_of(bob.address) == bob.keys.identity_public);
+    // A bundle with a new identity but a bad signature is refused the same way.
+    auto bad_bundle = mallory.bundle();
+    bad_bundle.signed_pre_key_signature[0] ^= 1;
+    CPPUNIT_ASSERT(!alice.signal->process_prekey_bundle(bob.address, bad_bundle).ok());
+    CPPUNIT_ASSERT(*alice.store->identity_of(bob.address) == bob.keys.identity_public);
+    // The real session still works in both directions.
+    CPPUNIT_ASSERT_EQUAL(std::string("still us"), send(alice, bob, "still us", s::CiphertextType::msg));
+    CPPUNIT_ASSERT_EQUAL(std::string("yes"), send(bob, alice, "yes", s::CiphertextType::msg));
+    // First contact: a pkmsg that fails leaves no identity behind either.
+    Party carol("100000000000003@lid");
+    connect(carol, alice);
+    auto c1 = carol.signal->encrypt(alice.address, bytes("x"));
+    auto broken = c1->data;
+    broken[broken.size() / 2] ^= 0x01;
+    CPPUNIT_ASSERT(!alice.signal->decrypt_pkmsg(carol.address, broken).ok());
+    CPPUNIT_ASSERT(!alice.store->identity_of(carol.address));
+  }
+
   void tampered_garbage_and_replayed_messages_are_refused() {
     Party alice("100000000000001@lid"), bob("100000000000002@lid");
     connect(alice, bob);
@@ -301,6 +335,45 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!alice.signal->encrypt(bob.address, {}).ok());
   }
 
+  void every_single_byte_corruption_is_survived() {
+    // Flip each byte of a real pkmsg, msg, SKDM and skmsg in turn: every call must return (an
+    // error, or for the few unauthenticated bytes a plaintext), never crash; run under ASan in CI.
+    Party alice("100000000000001@lid"), bob("100000000000002@lid");
+    connect(alice, bob);
+    auto pk = alice.signal->encrypt(bob.address, bytes("first"))->data;
+    for (std::size_t i = 0; i < pk.size(); ++i) {
+      auto mutated = pk;
+      mutated[i] ^= 0xA5;
+      auto r = bob.signal->decrypt_pkmsg(alice.address, mutated);
+      if (r.ok()) bob.signal->delete_session(alice.address);  // a registration-id byte: start over
+    }
+    CPPUNIT_ASSERT(bob.signal->decrypt_pkmsg(alice.address, pk).ok());
+    send(bob, alice, "reply", s::CiphertextType::msg);
+    auto msg = alice.signal->encrypt(bob.address, bytes("second"))->data;
+    for (std::size_t i = 0; i < msg.size(); ++i) {
+      auto mutated = msg;
+      mutated[i] ^= 0xA5;
+      CPPUNIT_ASSERT(!bob.signal->decrypt_msg(alice.address, mutated).ok());
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("second"), text(bob.signal->decrypt_msg(alice.address, msg)->plaintext));
+    auto skdm = alice.signal->create_sender_key_distribution(group_name(alice)).value();
+    auto sk = alice.signal->group_encrypt(group_name(alice), bytes("group")).value();
+    for (std::size_t i = 0; i < skdm.size(); ++i) {
+      auto mutated = skdm;
+      mutated[i] ^= 0xA5;
+      Party carol("100000000000003@lid");
+      if (carol.signal->process_sender_key_distribution(group_name(alice), mutated).ok())
+        carol.signal->group_decrypt(group_name(alice), sk);  // a corrupted key must not decrypt into a crash
+    }
+    CPPUNIT_ASSERT(bob.signal->process_sender_key_distribution(group_name(alice), skdm).ok());
+    for (std::size_t i = 0; i < sk.size(); ++i) {
+      auto mutated = sk;
+      mutated[i] ^= 0xA5;
+      CPPUNIT_ASSERT(!bob.signal->group_decrypt(group_name(alice), mutated).ok());
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("group"), text(bob.signal->group_decrypt(group_name(alice), sk).value()));
+  }
+
   void no_session_is_an_error_value() {
     Party alice("100000000000001@lid"), bob("100000000000002@lid");
     auto e = alice.signal->encrypt(bob.address, bytes("x"));
@@ -328,6 +401,15 @@ class SignalProtocolTest : public CppUnit::TestFixture {
     auto b = alice.signal->process_prekey_bundle(bob.address, bob.bundle());
     CPPUNIT_ASSERT_EQUAL(std::string("store_failed"), std::string(s::to_string(b.error().code)));
     alice.store->fail_all = false;
+    // A store that throws: the exception stops at the facade (and never unwinds through libsignal).
+    alice.store->throw_all = true;
+    auto thrown = alice.signal->encrypt(bob.address, bytes("x"));
+    CPPUNIT_ASSERT_EQUAL(std::string("store_failed"), std::string(s::to_string(thrown.error().code)));
+    CPPUNIT_ASSERT(thrown.error().message.find("driver exploded") != std::string::npos);
+    CPPUNIT_ASSERT(!alice.signal->decrypt_msg(bob.address, c::Bytes(40, 0x33)).ok());
+    CPPUNIT_ASSERT(!alice.signal->group_encrypt(group_name(alice), bytes("x")).ok());
+    CPPUNIT_ASSERT(!alice.signal->create_pre_keys(1, 2).ok());
+    alice.store->throw_all = false;
     CPPUNIT_ASSERT_EQUAL(std::string("ok"), send(alice, bob, "ok", s::CiphertextType::pkmsg));
   }
 

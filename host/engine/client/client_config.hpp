@@ -27,6 +27,8 @@ struct ClientConfig {
   std::int64_t reconnect_max_delay_ms = 120'000;
   double reconnect_jitter = 0.25;             // +-25 % of each delay
   std::int64_t logout_timeout_ms = 10'000;
+  std::int64_t qr_first_ref_lifetime_ms = 60'000;  // the first QR ref is shown 60 s,
+  std::int64_t qr_next_ref_lifetime_ms = 20'000;   // every later one 20 s (transport.md §5)
 
   std::uint32_t min_pre_key_count = 5;        // upload when the server holds fewer than this
   std::uint32_t pre_key_upload_count = 50;    // how many to upload then

@@ -4,6 +4,8 @@
 
 #include "host/engine/crypto/signal_crypto_provider.hpp"
 
+#include "host/common/log.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -12,6 +14,14 @@ namespace {
 
 void lock_cb(void* user_data) { static_cast<SignalContext*>(user_data)->mutex().lock(); }
 void unlock_cb(void* user_data) { static_cast<SignalContext*>(user_data)->mutex().unlock(); }
+
+// libsignal explains its failures here ("Bad MAC", "No session for: …"); the caller already gets an
+// error value, so these are debug detail. libsignal never logs key material.
+void log_cb(int level, const char* message, size_t len, void*) {
+  if (!wabot::log::enabled(wabot::log::Level::debug)) return;
+  const char* name = level <= SG_LOG_ERROR ? "error" : level == SG_LOG_WARNING ? "warning" : level == SG_LOG_NOTICE ? "notice" : "info";
+  wabot::log::debug(std::string_view(message, len), {{"component", "libsignal"}, {"libsignalLevel", name}});
+}
 
 }  // namespace
 
@@ -30,6 +40,8 @@ std::unique_ptr<SignalContext> SignalContext::create(std::string* error) {
   if (rc != 0) return fail("signal_context_set_crypto_provider", rc);
   rc = signal_context_set_locking_functions(self->context_, lock_cb, unlock_cb);
   if (rc != 0) return fail("signal_context_set_locking_functions", rc);
+  rc = signal_context_set_log_function(self->context_, log_cb);
+  if (rc != 0) return fail("signal_context_set_log_function", rc);
   return self;
 }
 

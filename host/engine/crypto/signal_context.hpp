@@ -15,7 +15,7 @@ namespace wabot::engine::crypto {
 // agent keeps agents independent; the process-wide one serves key and signature helpers.
 class SignalContext {
  public:
-  // nullptr-free result or an error text naming the libsignal call that failed.
+  // The new context, or nullptr with *error naming the libsignal call that failed.
   static std::unique_ptr<SignalContext> create(std::string* error);
   // The process-wide context (created on first use; aborts only if libsignal cannot allocate it).
   static SignalContext& process();

@@ -45,7 +45,7 @@ struct JpegDecodeState {
 };
 
 // Returns false with state->error.message (or too_large) set on failure.
-bool jpeg_decode(JpegDecodeState* state, const std::uint8_t* data, std::size_t size) {
+bool jpeg_decode(JpegDecodeState* state, const std::uint8_t* data, std::size_t size, std::uint32_t min_width) {
   state->info.err = jpeg_std_error(&state->error.base);
   state->error.base.error_exit = jpeg_error_exit;
   state->error.base.emit_message = jpeg_silence;
@@ -63,6 +63,16 @@ bool jpeg_decode(JpegDecodeState* state, const std::uint8_t* data, std::size_t s
     return false;
   }
   state->info.out_color_space = JCS_RGB;
+  if (min_width > 0) {
+    // The largest reduction that keeps the decoded width >= min_width (libjpeg rounds up).
+    for (unsigned denom : {8u, 4u, 2u}) {
+      if ((state->info.image_width + denom - 1) / denom >= min_width) {
+        state->info.scale_num = 1;
+        state->info.scale_denom = denom;
+        break;
+      }
+    }
+  }
   jpeg_start_decompress(&state->info);
   if (state->info.output_components != 3) {
     std::snprintf(state->error.message, sizeof state->error.message, "unexpected JPEG component count");
@@ -145,12 +155,12 @@ bool valid_image(const RgbImage& image) {
 
 }  // namespace
 
-MediaResult<RgbImage> decode_image(crypto::ByteView encoded) {
+MediaResult<RgbImage> decode_image(crypto::ByteView encoded, std::uint32_t min_width) {
   static const std::uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (encoded.size() >= 8 && std::memcmp(encoded.data(), png_signature, 8) == 0) return decode_png(encoded);
   if (encoded.size() >= 3 && encoded[0] == 0xFF && encoded[1] == 0xD8 && encoded[2] == 0xFF) {
     auto state = std::make_unique<JpegDecodeState>();
-    if (!jpeg_decode(state.get(), encoded.data(), encoded.size())) {
+    if (!jpeg_decode(state.get(), encoded.data(), encoded.size(), min_width)) {
       if (state->too_large) return invalid("image too large to decode");
       return failed(std::string("cannot decode JPEG: ") + state->error.message);
     }
@@ -213,7 +223,8 @@ MediaResult<crypto::Bytes> make_jpeg_thumbnail(const RgbImage& image, std::uint3
 }
 
 MediaResult<crypto::Bytes> make_jpeg_thumbnail(crypto::ByteView encoded_image, std::uint32_t width) {
-  auto decoded = decode_image(encoded_image);
+  // Twice the target width keeps the area averaging meaningful after DCT downscaling.
+  auto decoded = decode_image(encoded_image, std::max<std::uint32_t>(width, 1) * 2);
   if (!decoded) return decoded.error();
   return make_jpeg_thumbnail(decoded.value(), width);
 }

@@ -22,7 +22,9 @@ inline constexpr std::uint32_t kMaxImageSide = 16384;
 inline constexpr std::uint64_t kMaxImagePixels = 64ull << 20;
 
 // Decodes a JPEG or PNG (detected by signature) into RGB; alpha is dropped, grey expanded.
-MediaResult<RgbImage> decode_image(crypto::ByteView encoded);
+// min_width > 0 lets a JPEG be decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling, far cheaper)
+// as long as the result stays at least min_width wide; PNGs always decode at full size.
+MediaResult<RgbImage> decode_image(crypto::ByteView encoded, std::uint32_t min_width = 0);
 
 // Area-averaging resize to exactly width x height (each 1..kMaxImageSide).
 MediaResult<RgbImage> resize_image(const RgbImage& image, std::uint32_t width, std::uint32_t height);

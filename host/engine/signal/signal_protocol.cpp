@@ -3,8 +3,11 @@
 // error codes turned into SignalErrors and identity changes handled as whatsmeow's AutoTrustIdentity.
 #include "host/engine/signal/signal_protocol.hpp"
 
+#include "host/engine/signal/guarded_signal_store.hpp"
 #include "host/engine/signal/signal_keys.hpp"
 #include "host/engine/signal/signal_ref.hpp"
+
+#include "host/common/log.hpp"
 
 #include <curve.h>
 #include <group_cipher.h>
@@ -15,6 +18,7 @@
 #include <session_pre_key.h>
 
 #include <cstring>
+#include <functional>
 #include <mutex>
 
 namespace wabot::engine::signal {
@@ -145,7 +149,9 @@ SignalResult<LocalKeys> SignalProtocol::initialize(store::SignalStore& store) {
 SignalResult<std::unique_ptr<SignalProtocol>> SignalProtocol::open(std::shared_ptr<store::SignalStore> store) {
   if (!store) return invalid("no Signal store given");
   std::unique_ptr<SignalProtocol> self(new SignalProtocol());
-  self->store_ = std::move(store);
+  // Every store call, ours and libsignal's, goes through the guard: a throwing implementation
+  // becomes a store_failed error instead of an exception through libsignal's C frames.
+  self->store_ = std::make_shared<GuardedSignalStore>(std::move(store));
   std::string error;
   // One libsignal context per agent: its recursive mutex is the agent lock.
   self->context_ = crypto::SignalContext::create(&error);
@@ -190,6 +196,42 @@ SignalResult<SignalDone> SignalProtocol::forget_identity(const std::string& name
   status = store_->delete_all_identities(name);
   if (!status.ok()) return store_error("failed to delete the identities of " + name, status);
   return SignalDone{};
+}
+
+int SignalProtocol::attempt_with_retrust(const SignalAddress& address, const std::function<int()>& attempt,
+                                         bool& identity_changed, std::string& store_failure) {
+  // libsignal saves a pkmsg's identity before the message's MAC is checked, so a message that then
+  // fails would leave a foreign identity behind. Snapshot what we have and put it back on failure.
+  std::optional<Bytes> old_session;
+  std::optional<crypto::Key32> old_identity;
+  auto status = store_->load_session(address, old_session);
+  if (status.ok()) status = store_->load_identity(address, old_identity);
+  if (!status.ok()) {
+    store_failure = status.error;
+    return SG_ERR_UNKNOWN;
+  }
+  int rc = attempt();
+  if (rc == SG_ERR_UNTRUSTED_IDENTITY) {
+    // A new identity for this device: drop what we knew and trust the new key (TOFU again), as
+    // whatsmeow's clearUntrustedIdentity does; the caller reports the change.
+    status = store_->delete_identity(address);
+    if (status.ok()) status = store_->delete_session(address);
+    if (!status.ok()) {
+      store_failure = "failed to drop the old identity: " + status.error;
+      return SG_ERR_UNKNOWN;
+    }
+    identity_changed = true;
+    rc = attempt();
+  }
+  if (rc == 0 && identity_changed)
+    wabot::log::info("Signal identity changed; old session dropped", {{"address", address.to_string()}});
+  if (rc != 0) {
+    identity_changed = false;
+    status = old_session ? store_->save_session(address, *old_session) : store_->delete_session(address);
+    if (status.ok()) status = old_identity ? store_->save_identity(address, *old_identity) : store_->delete_identity(address);
+    if (!status.ok()) store_failure = "failed to restore the previous identity: " + status.error;
+  }
+  return rc;
 }
 
 SignalResult<std::size_t> SignalProtocol::migrate_sessions(const std::string& from_name, const std::string& to_name) {
@@ -245,15 +287,9 @@ SignalResult<BundleProcessed> SignalProtocol::process_prekey_bundle(const Signal
     return r;
   };
   BundleProcessed result;
-  rc = attempt();
-  if (rc == SG_ERR_UNTRUSTED_IDENTITY) {
-    // A new identity for this device: drop what we knew and trust the new key (TOFU again).
-    auto status = store_->delete_identity(address);
-    if (status.ok()) status = store_->delete_session(address);
-    if (!status.ok()) return store_error(what + ": failed to drop the old identity", status);
-    result.identity_changed = true;
-    rc = attempt();
-  }
+  std::string failure;
+  rc = attempt_with_retrust(address, attempt, result.identity_changed, failure);
+  if (!failure.empty()) return SignalError{SignalErrorCode::store_failed, what + ": " + failure};
   if (rc != 0) return error_from(rc, what);
   return result;
 }
@@ -300,14 +336,9 @@ SignalResult<Decrypted> SignalProtocol::decrypt_pkmsg(const SignalAddress& addre
     return session_cipher_decrypt_pre_key_signal_message(cipher.cipher, message.get(), nullptr, plaintext.out());
   };
   Decrypted out;
-  rc = attempt();
-  if (rc == SG_ERR_UNTRUSTED_IDENTITY) {
-    auto status = store_->delete_identity(address);
-    if (status.ok()) status = store_->delete_session(address);
-    if (!status.ok()) return store_error(what + ": failed to drop the old identity", status);
-    out.identity_changed = true;
-    rc = attempt();
-  }
+  std::string failure;
+  rc = attempt_with_retrust(address, attempt, out.identity_changed, failure);
+  if (!failure.empty()) return SignalError{SignalErrorCode::store_failed, what + ": " + failure};
   if (rc != 0) return error_from(rc, what);
   out.plaintext = plaintext.bytes();
   return out;

@@ -10,6 +10,7 @@
 #include "host/engine/store/signal_store.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -117,8 +118,11 @@ class SignalProtocol {
  private:
   SignalProtocol() = default;
   SignalError error_from(int rc, const std::string& what);
-  template <typename F>
-  auto with_identity_retry(const SignalAddress& address, const char* what, F&& attempt) -> decltype(attempt());
+  // Runs attempt(); on an untrusted (changed) identity drops the old identity and session and runs
+  // it again. When the outcome is a failure, the address's previous session and identity are put
+  // back. Returns libsignal's code; store_failure is set when the store itself failed.
+  int attempt_with_retrust(const SignalAddress& address, const std::function<int()>& attempt, bool& identity_changed,
+                           std::string& store_failure);
 
   std::shared_ptr<store::SignalStore> store_;
   std::unique_ptr<crypto::SignalContext> context_;

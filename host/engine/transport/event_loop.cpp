@@ -22,12 +22,18 @@ EventLoop::EventLoop(std::size_t threads)
   SSL_CTX_set_mode(tls_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
   threads = std::clamp<std::size_t>(threads, 1, 32);
+  running_ = threads;
   for (std::size_t i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       // Exceptions stop at the thread entry: log and keep the loop serving the other agents.
       for (;;) {
         try {
           io_.run();
+          {
+            std::lock_guard lock(mu_);
+            --running_;
+          }
+          idle_cv_.notify_all();
           return;
         } catch (const std::exception& e) {
           wabot::log::error("engine: event loop handler threw", {{"error", e.what()}});
@@ -41,8 +47,12 @@ EventLoop::EventLoop(std::size_t threads)
 
 EventLoop::~EventLoop() { stop(); }
 
-void EventLoop::stop() {
+void EventLoop::stop(std::chrono::milliseconds drain) {
   work_.reset();
+  {
+    std::unique_lock lock(mu_);
+    idle_cv_.wait_for(lock, drain, [this] { return running_ == 0; });
+  }
   io_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();

@@ -7,8 +7,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -30,14 +33,19 @@ class EventLoop {
   boost::asio::ssl::context& tls_context() { return tls_; }
   std::size_t thread_count() const { return threads_.size(); }
 
-  // Stops the loop and joins the threads (also done by the destructor). Pending handlers are dropped.
-  void stop();
+  // Lets the loop finish its outstanding work (closing sockets, cancelled timers) for up to drain_ms,
+  // then stops it and joins the threads. Also done by the destructor. Every Client and connection
+  // must be stopped before and released after this (their sockets belong to this loop).
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(5000));
 
  private:
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::ssl::context tls_;
   std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::size_t running_ = 0;
 };
 
 }  // namespace wabot::engine::transport
