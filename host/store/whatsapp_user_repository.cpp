@@ -2,6 +2,8 @@
 // WhatsappUserRepository on SQL shared by both dialects.
 #include "host/store/whatsapp_user_repository.hpp"
 
+#include <cctype>
+
 namespace wabot::store {
 namespace {
 
@@ -47,6 +49,27 @@ Result<std::optional<WhatsappUser>> select_one(Connection& c, std::string_view a
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<WhatsappUser>{};
   return std::optional<WhatsappUser>(from_row(rows->front()));
+}
+
+bool looks_like_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+// The same owner? An adopted PostgreSQL table may keep user_id as UUID, which reads back lower-case
+// whatever case the client sent; other ids compare exactly.
+bool same_user(std::string_view stored, std::string_view given) {
+  if (stored == given) return true;
+  if (!looks_like_uuid(stored) || !looks_like_uuid(given)) return false;
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(stored[i])) != std::tolower(static_cast<unsigned char>(given[i])))
+      return false;
+  return true;
 }
 
 std::string ctx(std::string_view what, std::string_view agent_id) {
@@ -124,7 +147,7 @@ Result<UpsertOutcome> WhatsappUserRepository::upsert(const WhatsappUserUpsert& i
       if (!existing) return existing.error();
       const std::int64_t now = clock_();
       if (*existing) {
-        if ((*existing)->user_id != in.user_id)
+        if (!same_user((*existing)->user_id, in.user_id))
           return make_error(ErrorCode::agent_id_taken, "agent_id " + in.agent_id + " belongs to another user");
         auto updated = c.execute(
             "UPDATE whatsapp_user SET agent_name = $1, api_key = COALESCE($2, api_key),"

@@ -265,7 +265,9 @@ class PostgresLegacyWhatsappUserTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!legacy->last_disconnected_at_ms.has_value());
     CPPUNIT_ASSERT_EQUAL(std::int64_t(1'767'225'600'000), legacy->created_at_ms);
 
-    auto again = ok(repo.upsert({legacy->user_id, "legacy-bot", "Renamed", std::nullopt, "https://new/default"}));
+    // The client may send the UUID in upper case; PostgreSQL returns it in lower case.
+    auto again = ok(repo.upsert({"FF2C9E4B-1C2D-4E5F-8A9B-0C1D2E3F4A5B", "legacy-bot", "Renamed", std::nullopt,
+                                 "https://new/default"}));
     CPPUNIT_ASSERT(!again.created);
     CPPUNIT_ASSERT_EQUAL(std::string("https://old/run"), again.user.endpoint_url_run.value());
     CPPUNIT_ASSERT_EQUAL(std::string("old-key"), again.user.api_key.value());
