@@ -9,9 +9,13 @@
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 
+#include <libpq-fe.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <thread>
 #include <atomic>
@@ -44,6 +48,36 @@ Error scrubbed(Error error, const std::string& secret) {
 
 constexpr std::ptrdiff_t kMaxPoolSessions = 1024;
 
+// Poco's displayText() carries the driver's message; plain std::exception only has what().
+std::string describe(const std::exception& e) {
+  if (auto* poco = dynamic_cast<const Poco::Exception*>(&e)) return poco->displayText();
+  return e.what();
+}
+
+// For catch (...): whatever was thrown, as text.
+std::string describe_current() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return describe(e);
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+// Poco 1.11 leaks the libpq connection object (~34 KB) on every failed connect. Before any call that
+// may open a new connection, PQping (which cleans up after itself) checks that the server answers, so
+// an outage costs failed pings instead of leaked memory.
+std::optional<std::string> ping_postgres(const std::string& conninfo) {
+  switch (PQping(conninfo.c_str())) {
+    case PQPING_OK: return std::nullopt;
+    case PQPING_REJECT: return "the server rejects connections (starting up or shutting down?)";
+    case PQPING_NO_RESPONSE: return "the server does not answer";
+    case PQPING_NO_ATTEMPT: return "bad connection parameters";
+  }
+  return "unknown ping result";
+}
+
 }  // namespace
 
 struct Database::Impl {
@@ -58,6 +92,9 @@ struct Database::Impl {
   // PostgreSQL
   std::unique_ptr<Poco::Data::SessionPool> pool;
   std::unique_ptr<std::counting_semaphore<kMaxPoolSessions>> pool_slots;
+  // Set after a call failed as unavailable, cleared by the next success: while set, every call pings
+  // first, so an outage does not make the pool (re)connect through Poco on each call.
+  std::atomic<bool> postgres_suspect{false};
 };
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -103,11 +140,17 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url_text, cons
       // WAL with synchronous=NORMAL is durable against process crashes (only an OS crash can lose
       // the last commits), which is the failure the credentials guarantee is about.
       s << "PRAGMA synchronous = NORMAL", now;
-    } catch (const Poco::Exception& e) {
-      return make_error(ErrorCode::unavailable, "cannot open the SQLite database " + redacted + ": " + e.displayText());
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::unavailable, "cannot open the SQLite database " + redacted + ": " + describe(e));
     }
   } else {
+    // Sessions run in UTC so TIMESTAMP WITHOUT TIME ZONE columns of an adopted whatsapp_user table
+    // convert to and from epoch milliseconds the same way on every host.
+    if (impl->url.postgres_conninfo.find("options=") == std::string::npos)
+      impl->url.postgres_conninfo += " options='-cTimeZone=UTC'";  // no space: Poco 1.11 splits on spaces
     int max_sessions = std::clamp(options.postgres_pool_max_sessions, 1, static_cast<int>(kMaxPoolSessions));
+    if (auto down = ping_postgres(impl->url.postgres_conninfo))
+      return make_error(ErrorCode::unavailable, scrub("cannot connect to " + redacted + ": " + *down, secret));
     try {
       impl->pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", impl->url.postgres_conninfo, 1,
                                                              max_sessions, std::max(1, options.postgres_idle_s));
@@ -115,9 +158,8 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url_text, cons
       Poco::Data::Session probe = impl->pool->get();
       using Poco::Data::Keywords::now;
       probe << "SELECT 1", now;
-    } catch (const Poco::Exception& e) {
-      return make_error(ErrorCode::unavailable,
-                        scrub("cannot connect to " + redacted + ": " + e.displayText(), secret));
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::unavailable, scrub("cannot connect to " + redacted + ": " + describe(e), secret));
     }
   }
   log::info("database opened", {{"url", redacted}, {"dialect", dialect_name(impl->url.dialect)}});
@@ -155,9 +197,8 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
         }
       }
       return status;
-    } catch (const std::exception& e) {
-      std::string what = e.what();
-      if (auto* poco = dynamic_cast<const Poco::Exception*>(&e)) what = poco->displayText();
+    } catch (...) {
+      std::string what = describe_current();
       if (begun) {
         try {
           if (d.url.dialect == Dialect::sqlite) {
@@ -190,6 +231,12 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
     if (!d.pool_slots->try_acquire_for(timeout))
       return make_error(ErrorCode::unavailable, "no free database connection after " +
                                                     std::to_string(d.options.postgres_acquire_timeout_ms) + " ms");
+    if (d.postgres_suspect.load() || d.pool->idle() == 0) {
+      if (auto down = ping_postgres(d.url.postgres_conninfo)) {
+        d.pool_slots->release();
+        return make_error(ErrorCode::unavailable, "cannot get a database connection: " + *down);
+      }
+    }
     try {
       Poco::Data::Session session = d.pool->get();
       result = body(session);
@@ -199,6 +246,7 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
       result = make_error(ErrorCode::unavailable, std::string("cannot get a database connection: ") + e.what());
     }
     d.pool_slots->release();
+    d.postgres_suspect.store(!result.ok() && result.error().code == ErrorCode::unavailable);
   }
   if (!result.ok()) return scrubbed(result.error(), secret);
   return result;

@@ -3,10 +3,11 @@
 # A throwaway PostgreSQL 15 cluster for tests: `pg-cluster.sh start DIR` runs initdb + pg_ctl on a free
 # loopback port it picks itself (fsync off, trust auth, loopback only) and writes the libpq conninfo to
 # DIR/conninfo and a postgres:// URL to DIR/url; `pg-cluster.sh stop DIR` stops it and removes it, and
-# leaves no server process behind even when a test crashed or the server hangs.
+# leaves no server process behind even when a test crashed or the server hangs. `pause`/`resume` stop
+# and restart the server on the same port (outage tests).
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|pause|resume DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 action=$1
 dir=$(realpath -m -- "$2")
@@ -44,6 +45,29 @@ stop_cluster() {
   rm -rf "$data" "$dir/data" "$dir/datadir" "$dir/conninfo" "$dir/url"
 }
 
+# Starts the server of data directory $1 on port $2 and waits (bounded) until it accepts connections.
+launch() {
+  timeout 60 bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$1' -l '$1/server.log' -w -t 30 \
+      -o \"-p $2 -k '$1' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200\" start" \
+      >"$dir/pg_ctl.log" 2>&1
+}
+
+# Outage simulation for tests: `pause` stops the server but keeps its data and conninfo; `resume`
+# starts it again on the same port.
+pause_cluster() {
+  local data
+  data=$(data_dir_of)
+  timeout $((STOP_TIMEOUT_S + 5)) bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -m fast -w -t $STOP_TIMEOUT_S stop" >/dev/null 2>&1
+}
+
+resume_cluster() {
+  local data port
+  data=$(data_dir_of)
+  port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' "$dir/conninfo")
+  [[ -n $port ]] || { echo "pg-cluster: no cluster to resume in $dir" >&2; exit 1; }
+  launch "$data" "$port" || { echo "pg-cluster: resume failed (see $data/server.log)" >&2; exit 1; }
+}
+
 port_is_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -76,9 +100,7 @@ start_cluster() {
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$((20000 + RANDOM % 40000))
     port_is_free "$port" || continue
-    if timeout 60 bash -c "$(declare -f as_pg); as_pg '$PGBIN/pg_ctl' -D '$data' -l '$data/server.log' -w -t 30 \
-        -o \"-p $port -k '$data' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200\" start" \
-        >"$dir/pg_ctl.log" 2>&1; then
+    if launch "$data" "$port"; then
       started=1
       break
     fi
@@ -98,5 +120,7 @@ start_cluster() {
 case $action in
   start) start_cluster ;;
   stop) stop_cluster; echo "pg-cluster: stopped" ;;
+  pause) pause_cluster ;;
+  resume) resume_cluster ;;
   *) usage ;;
 esac
