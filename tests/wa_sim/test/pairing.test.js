@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pairing against the simulator with a raw client: strict pair-device-sign, QR checks, control API input errors.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { proto } from '@whiskeysockets/baileys'
+import { SimProcess } from './support/harness.js'
+import { RawClient } from './support/raw_client.js'
+import { verifyCertChain } from '../src/cert_chain.js'
+
+let sim
+test.before(async () => { sim = await SimProcess.start() })
+test.after(async () => { await sim?.stop() })
+
+async function registered () {
+  const c = new RawClient()
+  await c.connectForRegistration(sim.wsUrl, sim.rootPublicKey)
+  const pairDevice = await c.waitNode(n => n.tag === 'iq' && n.content?.[0]?.tag === 'pair-device')
+  assert.ok(pairDevice, 'simulator sent pair-device refs')
+  return { c, pairDevice }
+}
+
+test('the live handshake presents a cert chain that verifies strictly under the announced root', async () => {
+  const { c } = await registered()
+  c.close()
+  const root = Buffer.from(sim.rootPublicKey, 'base64')
+  assert.deepEqual(verifyCertChain(c.certChain, root, c.serverStaticPub), { ok: true })
+  // The same chain, one bit flipped anywhere in the intermediate's signature, does not verify.
+  const chain = proto.CertChain.decode(c.certChain)
+  chain.intermediate.signature = Buffer.from(chain.intermediate.signature)
+  chain.intermediate.signature[63] ^= 0x01
+  assert.equal(verifyCertChain(proto.CertChain.encode(chain).finish(), root, c.serverStaticPub).ok, false)
+})
+
+test('pair-device sends six refs, and a scan with a valid pair-device-sign pairs the device', async () => {
+  const { c, pairDevice } = await registered()
+  const refs = pairDevice.content[0].content
+  assert.equal(refs.length, 6)
+  const scan = sim.post('/scan', { qr: `https://wa.me/settings/linked_devices#${c.qrFor(pairDevice)}`, phone: '15557770001' })
+  const success = await c.waitNode(n => n.tag === 'iq' && n.content?.[0]?.tag === 'pair-success')
+  assert.ok(success)
+  c.answerPairSuccess(success)
+  const res = await scan
+  assert.equal(res.status, 200, JSON.stringify(res.body))
+  assert.equal(res.body.jid, '15557770001:1@s.whatsapp.net')
+  const restart = await c.waitNode(n => n.tag === 'stream:error')
+  assert.equal(restart?.attrs.code, '515')
+  const devices = await sim.get('/devices?phone=15557770001')
+  assert.equal(devices.body.devices.length, 1)
+  assert.equal(devices.body.devices[0].keyIndex, 1)
+})
+
+test('a pair-device-sign with a bad device signature is refused and no device is created', async () => {
+  const { c, pairDevice } = await registered()
+  const scan = sim.post('/scan', { qr: c.qrFor(pairDevice), phone: '15557770002' })
+  const success = await c.waitNode(n => n.tag === 'iq' && n.content?.[0]?.tag === 'pair-success')
+  // Check what the phone sent: the HMAC and account signature are made as a real phone makes them.
+  const hmacMsg = proto.ADVSignedDeviceIdentityHMAC.decode(success.content[0].content[0].content)
+  assert.equal(hmacMsg.hmac.length, 32)
+  c.answerPairSuccess(success, { corruptDeviceSignature: true })
+  const res = await scan
+  assert.equal(res.status, 422)
+  assert.match(res.body.error, /device signature does not verify/)
+  const failure = await c.waitNode(n => n.tag === 'failure')
+  assert.equal(failure?.attrs.reason, '401')
+  const accounts = await sim.get('/accounts')
+  const acc = accounts.body.accounts.find(a => a.phone === '15557770002')
+  assert.equal(acc.devices.length, 0)
+})
+
+test('scan rejects a QR whose keys do not match the waiting connection, and unknown or reused refs', async () => {
+  const { c, pairDevice } = await registered()
+  const parts = c.qrFor(pairDevice).split(',')
+  const otherNoise = Buffer.alloc(32, 9).toString('base64')
+  let res = await sim.post('/scan', { qr: [parts[0], otherNoise, ...parts.slice(2)].join(','), phone: '15557770003' })
+  assert.equal(res.status, 400)
+  assert.match(res.body.error, /noise key does not match/)
+  res = await sim.post('/scan', { qr: ['2@unknown', ...parts.slice(1)].join(','), phone: '15557770003' })
+  assert.equal(res.status, 404)
+  res = await sim.post('/scan', { qr: 'a,b', phone: '15557770003' })
+  assert.equal(res.status, 400)
+  res = await sim.post('/scan', { qr: c.qrFor(pairDevice), phone: '+1 555' })
+  assert.equal(res.status, 400)
+  c.close()
+})
+
+test('control API answers bad input with clear errors and keeps running', async () => {
+  const bad = await fetch(`${sim.controlUrl}/scan`, { method: 'POST', body: '{not json' })
+  assert.equal(bad.status, 400)
+  assert.match((await bad.json()).error, /not JSON/)
+  const big = await fetch(`${sim.controlUrl}/scan`, { method: 'POST', body: JSON.stringify({ qr: 'x'.repeat(70000) }) }).catch(() => null)
+  assert.ok(!big || big.status === 413)
+  assert.equal((await sim.get('/nope')).status, 404)
+  assert.equal((await sim.post('/fault/close', { jid: '1@s.whatsapp.net' })).status, 404)
+  assert.equal((await sim.get('/health')).body.ok, true)
+})
+
+test('a stalled connection gets no ping answers until unstalled', async () => {
+  const { c } = await registered()
+  const conns = (await sim.get('/connections')).body.connections.filter(x => x.kind === 'registration')
+  const conn = conns[conns.length - 1].id
+  // Registration connections answer pings too (before pairing), so stall works there as well.
+  await sim.post('/fault/stall', { conn, stalled: true })
+  c.send({ tag: 'iq', attrs: { id: 'ping-1', to: 's.whatsapp.net', type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] })
+  // Send a second, differently-handled stanza and wait for its answer: by then ping-1 was processed.
+  c.send({ tag: 'iq', attrs: { id: 'probe-1', to: 's.whatsapp.net', type: 'get', xmlns: 'encrypt' }, content: [{ tag: 'count', attrs: {} }] })
+  assert.ok(await c.waitNode(n => n.attrs.id === 'probe-1'))
+  assert.equal(c.nodes.find(n => n.attrs.id === 'ping-1'), undefined)
+  await sim.post('/fault/stall', { conn, stalled: false })
+  c.send({ tag: 'iq', attrs: { id: 'ping-2', to: 's.whatsapp.net', type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] })
+  assert.equal((await c.waitNode(n => n.attrs.id === 'ping-2'))?.attrs.type, 'result')
+  c.close()
+})
