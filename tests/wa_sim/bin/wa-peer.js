@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Peer driver: runs one real Baileys client against the simulator, driven by JSON lines on stdin/stdout.
 import { spawn } from 'node:child_process'
@@ -11,7 +10,7 @@ const MAX_LIFETIME_MS = Number(process.env.WA_PEER_MAX_LIFETIME_MS || 15 * 60 * 
 const MAX_LINE_CHARS = 16 * 1024 * 1024
 
 function parseArgs (argv) {
-  const o = { sim: '', ws: '', authDir: '', logLevel: 'warn', rootKey: '' }
+  const o = { sim: '', ws: '', authDir: '', logLevel: 'warn', rootKey: '', keepAliveMs: 30000 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const v = () => {
@@ -23,9 +22,13 @@ function parseArgs (argv) {
     else if (a === '--auth-dir') o.authDir = v()
     else if (a === '--log-level') o.logLevel = v()
     else if (a === '--root-key') o.rootKey = v()
+    else if (a === '--keepalive-ms') {
+      o.keepAliveMs = Number(v())
+      if (!Number.isInteger(o.keepAliveMs) || o.keepAliveMs < 100) throw new Error('--keepalive-ms must be an integer >= 100')
+    }
     else throw new Error(`unknown argument ${a}`)
   }
-  if (!o.sim || !o.ws || !o.authDir) throw new Error('usage: wa-peer.js --sim <controlUrl> --ws <wsUrl> --auth-dir DIR [--log-level L] [--root-key B64]')
+  if (!o.sim || !o.ws || !o.authDir) throw new Error('usage: wa-peer.js --sim <controlUrl> --ws <wsUrl> --auth-dir DIR [--log-level L] [--root-key B64] [--keepalive-ms N]')
   return o
 }
 
@@ -137,6 +140,7 @@ async function runPeer () {
       logger,
       browser: Browsers.ubuntu('Chrome'),
       markOnlineOnConnect: false,
+      keepAliveIntervalMs: opts.keepAliveMs,
       // The simulated phone never pushes history, so do not wait for it.
       shouldSyncHistoryMessage: () => false,
       getMessage: async key => state.messages.get(key.id)?.message
@@ -152,6 +156,7 @@ async function runPeer () {
       if (u.isNewLogin) record({ event: 'connection', connection: 'paired' })
       if (u.connection === 'open') {
         state.connection = 'open'
+        state.qr = null
         record({ event: 'connection', connection: 'open', jid: sock.user?.id, lid: sock.user?.lid })
       }
       if (u.connection === 'close') {
@@ -170,7 +175,11 @@ async function runPeer () {
       for (const m of messages) {
         if (!m.message || !m.key?.id) continue
         state.messages.set(m.key.id, m)
-        if (m.key.fromMe) continue
+        if (m.key.fromMe) {
+          // Baileys' event buffer can fold a receipt into the upsert of our own message.
+          if (m.status >= 3) record({ event: 'receipt', id: m.key.id, chat: m.key.remoteJid, from: m.key.remoteJid, status: STATUS[m.status] })
+          continue
+        }
         record(describe(m))
       }
     })
@@ -187,6 +196,12 @@ async function runPeer () {
     })
     sock.ev.on('presence.update', ({ id, presences }) => {
       for (const [who, p] of Object.entries(presences)) record({ event: 'presence', chat: id, from: who, state: p.lastKnownPresence })
+    })
+    sock.ev.on('group-participants.update', u => {
+      record({ event: 'group-participants', jid: u.id, action: u.action, author: u.author, participants: u.participants.map(p => (typeof p === 'string' ? p : p.id)) })
+    })
+    sock.ev.on('groups.update', updates => {
+      for (const u of updates) if (u.subject !== undefined) record({ event: 'group-update', jid: u.id, subject: u.subject, author: u.author })
     })
     sock.ev.on('groups.upsert', groups => {
       for (const g of groups) record({ event: 'group', jid: g.id, subject: g.subject, addressingMode: g.addressingMode, participants: g.participants.map(p => p.id) })
@@ -224,15 +239,16 @@ async function runPeer () {
     },
     async waitQr ({ timeout_ms: t = 20000 }) {
       if (!state.sock) connect()
-      const ev = await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
-      return { qr: ev.qr }
+      // The QR rotates: hand out the one shown now.
+      if (!state.qr) await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
+      return { qr: state.qr }
     },
     async pair ({ phone, timeout_ms: t = 30000 }) {
       if (!phone) throw new Error('pair needs "phone"')
       if (auth.creds.me) throw new Error(`already paired as ${auth.creds.me.id}`)
       if (!state.sock) connect()
-      const { qr } = await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
-      const scan = await simPost('/scan', { qr, phone })
+      if (!state.qr) await waitFor(e => e.event === 'connection' && e.connection === 'qr', t, 'a QR')
+      const scan = await simPost('/scan', { qr: state.qr, phone })
       await waitFor(e => e.event === 'connection' && e.connection === 'open', t, 'the login after pairing')
       return { jid: scan.jid, lid: scan.lid, keyIndex: scan.keyIndex }
     },
@@ -290,6 +306,23 @@ async function runPeer () {
       const g = await requireOpen().groupMetadata(jid)
       return { jid: g.id, subject: g.subject, addressingMode: g.addressingMode, participants: g.participants.map(p => ({ id: p.id, admin: p.admin, phoneNumber: p.phoneNumber, lid: p.lid })) }
     },
+    async groupParticipants ({ jid, action, participants }) {
+      if (!['add', 'remove', 'promote', 'demote'].includes(action)) throw new Error('action must be add, remove, promote or demote')
+      const res = await requireOpen().groupParticipantsUpdate(jid, participants || [], action)
+      return { results: res.map(r => ({ jid: r.jid, status: r.status })) }
+    },
+    async groupSubject ({ jid, subject }) {
+      await requireOpen().groupUpdateSubject(jid, String(subject || ''))
+      return { ok: true }
+    },
+    async groupLeave ({ jid }) {
+      await requireOpen().groupLeave(jid)
+      return { ok: true }
+    },
+    async waitGroupEvent ({ jid, kind, action, timeout_ms: t = 20000 }) {
+      return waitFor(e => (e.event === 'group-participants' || e.event === 'group-update') && (!jid || e.jid === jid) &&
+        (!kind || e.event === kind) && (!action || e.action === action), t, `a group ${kind || 'event'} ${action || ''} for ${jid || 'any group'}`)
+    },
     async groups () {
       const all = await requireOpen().groupFetchAllParticipating()
       return { groups: Object.values(all).map(g => ({ jid: g.id, subject: g.subject, addressingMode: g.addressingMode, size: g.size })) }
@@ -310,6 +343,12 @@ async function runPeer () {
     },
     async waitGroup ({ jid, timeout_ms: t = 20000 }) {
       return waitFor(e => e.event === 'group' && (!jid || e.jid === jid), t, `group ${jid || ''}`)
+    },
+    async read ({ messageId }) {
+      const m = state.messages.get(messageId)
+      if (!m) throw new Error(`no message ${messageId}`)
+      await requireOpen().readMessages([m.key])
+      return { ok: true }
     },
     async typing ({ to, state: s = 'composing' }) {
       await requireOpen().sendPresenceUpdate(s, to)
@@ -378,7 +417,7 @@ async function runPeer () {
   // The harness closing stdin (or dying) ends the peer; so does a maximum lifetime.
   rl.on('close', () => { state.intentionalClose = true; try { state.sock?.end(undefined) } catch {} setTimeout(() => process.exit(0), 100) })
   setTimeout(() => { process.stderr.write('wa-peer: maximum lifetime reached\n'); process.exit(3) }, MAX_LIFETIME_MS).unref()
-  process.on('uncaughtException', err => emit({ event: 'error', error: err.stack }))
-  process.on('unhandledRejection', err => emit({ event: 'error', error: err?.stack || String(err) }))
+  process.on('uncaughtException', err => record({ event: 'error', error: err.stack }))
+  process.on('unhandledRejection', err => record({ event: 'error', error: err?.stack || String(err) }))
   emit({ event: 'ready', authDir: opts.authDir, registered: !!auth.creds.me })
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Starts the WhatsApp server simulator; prints one JSON "listening" line on stdout, logs on stderr.
 import { Simulator } from '../src/simulator.js'
@@ -6,7 +5,7 @@ import { ControlApi } from '../src/control_api.js'
 import { DEFAULT_ROOT_SEED } from '../src/cert_chain.js'
 
 function parseArgs (argv) {
-  const opts = { port: 0, controlPort: 0, traceDir: null, rootSeed: DEFAULT_ROOT_SEED }
+  const opts = { port: 0, controlPort: 0, traceDir: null, rootSeed: DEFAULT_ROOT_SEED, watchStdin: true }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
@@ -23,8 +22,9 @@ function parseArgs (argv) {
       case '--control-port': opts.controlPort = port(next()); break
       case '--trace-dir': opts.traceDir = next(); break
       case '--root-seed': opts.rootSeed = next(); break
+      case '--ignore-stdin': opts.watchStdin = false; break // for shells that give background jobs /dev/null
       case '--help':
-        process.stderr.write('usage: wa-sim.js [--port 0] [--control-port 0] [--trace-dir DIR] [--root-seed S]\n')
+        process.stderr.write('usage: wa-sim.js [--port 0] [--control-port 0] [--trace-dir DIR] [--root-seed S] [--ignore-stdin]\n')
         process.exit(0)
         break
       default: throw new Error(`unknown argument ${a}`)
@@ -56,7 +56,7 @@ async function main () {
     if (stopping) return
     stopping = true
     sim.log.info('stopping', { why })
-    const hardStop = setTimeout(() => process.exit(0), 3000)
+    const hardStop = setTimeout(() => { sim.media.removeFiles(); process.exit(0) }, 3000)
     hardStop.unref()
     await control.stop().catch(() => {})
     await sim.stop().catch(() => {})
@@ -65,9 +65,11 @@ async function main () {
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
   // A harness that dies closes our stdin: stop with it so no simulator is left behind.
-  process.stdin.on('end', () => shutdown('stdin closed'))
-  process.stdin.on('error', () => shutdown('stdin error'))
-  process.stdin.resume()
+  if (opts.watchStdin) {
+    process.stdin.on('end', () => shutdown('stdin closed'))
+    process.stdin.on('error', () => shutdown('stdin error'))
+    process.stdin.resume()
+  }
   process.on('uncaughtException', err => sim.log.error('uncaught exception', { error: err.stack }))
   process.on('unhandledRejection', err => sim.log.error('unhandled rejection', { error: err?.stack || String(err) }))
   process.stdout.write(JSON.stringify({

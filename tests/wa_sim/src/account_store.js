@@ -6,6 +6,7 @@ import { keyPairFromSeed, generateKeyPair, sign, signalPublicKey } from './keys.
 const MAX_PREKEYS_PER_DEVICE = 2000
 const MAX_OFFLINE_STANZAS = 5000
 const MAX_DEVICES_PER_ACCOUNT = 64
+const MAX_ACCOUNTS = 10000
 
 /** A stable 15-digit LID user for a phone number (same phone -> same LID in every run). */
 export function lidForPhone (phone) {
@@ -29,6 +30,7 @@ export class Device {
     this.signedPreKey = null // {id, pub, signature}
     this.preKeys = new Map() // id -> pub (32 bytes); removed when handed out
     this.preKeysHandedOut = 0
+    this.preKeyLowSent = false // a prekey-low notification is outstanding
     this.platform = ''
     this.pushName = ''
     this.connection = null // the live, logged-in connection, if any
@@ -117,6 +119,9 @@ export class Account {
     this.nextDeviceId = 1
     this.nextKeyIndex = 1
     this.phoneDevice = new PrimaryPhone(this)
+    // Phones of accounts that fetched this account's device list: they get its devices notifications
+    // (everyone getting every change would be O(accounts^2) per pairing).
+    this.deviceWatchers = new Set()
     this.createdAt = Math.floor(Date.now() / 1000)
   }
 
@@ -150,9 +155,11 @@ export class AccountStore {
     this.byLid = new Map()
   }
 
+  /** The account for a phone, created on first use; null when the store is full. */
   getOrCreate (phone) {
     let acc = this.byPhone.get(phone)
     if (!acc) {
+      if (this.byPhone.size >= MAX_ACCOUNTS) return null
       acc = new Account({ phone, rootSeed: this.rootSeed })
       this.byPhone.set(phone, acc)
       this.byLid.set(acc.lid, acc)

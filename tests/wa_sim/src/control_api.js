@@ -49,13 +49,15 @@ export class ControlApi {
     return new Promise((resolve, reject) => {
       const chunks = []
       let size = 0
+      let tooBig = false
       req.on('data', c => {
+        if (tooBig) return // drain without keeping anything, so the 413 reaches the client
         size += c.length
-        if (size > MAX_BODY_BYTES) { reject(new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`)); req.destroy(); return }
+        if (size > MAX_BODY_BYTES) { tooBig = true; chunks.length = 0; return }
         chunks.push(c)
       })
       req.on('end', () => {
-        if (size > MAX_BODY_BYTES) return
+        if (tooBig) return reject(new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`))
         const text = Buffer.concat(chunks).toString('utf8')
         if (!text) return resolve({})
         try {
@@ -104,6 +106,7 @@ export class ControlApi {
       case 'POST /accounts': {
         if (!isValidPhone(body.phone)) throw new HttpError(400, 'phone must be 6-16 digits without a leading 0 or +')
         const acc = sim.accounts.getOrCreate(body.phone)
+        if (!acc) throw new HttpError(507, 'the simulator holds too many accounts')
         if (typeof body.pushName === 'string') acc.pushName = body.pushName.slice(0, 64)
         return { body: acc.summary() }
       }

@@ -44,8 +44,8 @@ export class GroupStore {
     const attrs = {
       id: g.id,
       subject: g.subject,
-      s_t: String(g.creation),
-      s_o: g.creator.jid(g.addressingMode),
+      s_t: String(g.subjectTime ?? g.creation),
+      s_o: (g.subjectOwner || g.creator).jid(g.addressingMode),
       creation: String(g.creation),
       creator: g.creator.jid(g.addressingMode),
       size: String(g.members.size)
@@ -91,6 +91,13 @@ export class GroupStore {
       this.notifyCreate(g, conn.device)
       return
     }
+    const leave = getBinaryNodeChild(iq, 'leave')
+    if (iq.attrs.type === 'set' && leave) return this.leave(conn, iq, leave)
+    if (iq.attrs.type === 'set' && Array.isArray(iq.content) && ['add', 'remove', 'promote', 'demote'].includes(iq.content[0]?.tag)) {
+      return this.changeParticipants(conn, iq, iq.content[0])
+    }
+    const subject = getBinaryNodeChild(iq, 'subject')
+    if (iq.attrs.type === 'set' && subject) return this.changeSubject(conn, iq, subject)
     const queryNode = getBinaryNodeChild(iq, 'query')
     if (iq.attrs.type === 'get' && queryNode) {
       const g = this.groups.get(iq.attrs.to)
@@ -103,6 +110,98 @@ export class GroupStore {
       return ih.result(conn, iq, [{ tag: 'groups', attrs: {}, content: mine.map(g => this.groupNode(g)) }])
     }
     return ih.error(conn, iq, 501, 'feature-not-implemented')
+  }
+
+  /** A member group from an iq's `to`, or an error reply already sent (returns null). */
+  memberGroup (conn, iq, { admin = false } = {}) {
+    const ih = this.sim.iq
+    const g = this.groups.get(iq.attrs.to)
+    const me = conn.device.account
+    if (!g) { ih.error(conn, iq, 404, 'item-not-found'); return null }
+    if (!g.members.has(me.phone)) { ih.error(conn, iq, 403, 'forbidden'); return null }
+    if (admin && !g.members.get(me.phone)) { ih.error(conn, iq, 401, 'not-authorized'); return null }
+    return g
+  }
+
+  participantNode (g, account, withRole = false) {
+    const attrs = { jid: account.jid(g.addressingMode) }
+    if (g.addressingMode === 'lid') attrs.phone_number = account.pnJid
+    else attrs.lid = account.lidJid
+    if (withRole && g.members.get(account.phone)) attrs.type = g.members.get(account.phone)
+    return { tag: 'participant', attrs }
+  }
+
+  /** add / remove / promote / demote: admins only; each participant gets its own status. */
+  changeParticipants (conn, iq, actionNode) {
+    const g = this.memberGroup(conn, iq, { admin: true })
+    if (!g) return
+    const action = actionNode.tag
+    const requested = getBinaryNodeChildren(actionNode, 'participant').slice(0, MAX_PARTICIPANTS)
+    const results = []
+    const changed = []
+    for (const p of requested) {
+      const r = this.sim.resolveJid(p.attrs.jid)
+      let error
+      if (!r) error = '404'
+      else if (action === 'add' && g.members.has(r.account.phone)) error = '409'
+      else if (action !== 'add' && !g.members.has(r.account.phone)) error = '404'
+      else if (action === 'add' && g.members.size >= MAX_PARTICIPANTS) error = '500'
+      if (error) { results.push({ tag: 'participant', attrs: { jid: p.attrs.jid, error } }); continue }
+      const acc = r.account
+      if (action === 'add') g.members.set(acc.phone, '')
+      if (action === 'remove') g.members.delete(acc.phone)
+      if (action === 'promote') g.members.set(acc.phone, 'admin')
+      if (action === 'demote') g.members.set(acc.phone, '')
+      changed.push(acc)
+      results.push({ tag: 'participant', attrs: { jid: p.attrs.jid } })
+    }
+    this.sim.iq.result(conn, iq, [{ tag: action, attrs: {}, content: results }])
+    if (changed.length === 0) return
+    // Removed members hear about their own removal too.
+    const audience = action === 'remove' ? changed : []
+    this.notify(g, conn.device, { tag: action, attrs: {}, content: changed.map(a => this.participantNode(g, a)) }, audience)
+  }
+
+  changeSubject (conn, iq, subjectNode) {
+    const g = this.memberGroup(conn, iq)
+    if (!g) return
+    const text = Buffer.from(subjectNode.content || '').toString('utf8').slice(0, MAX_SUBJECT_CHARS)
+    if (!text) return this.sim.iq.error(conn, iq, 400, 'bad-request')
+    g.subject = text
+    g.subjectTime = Math.floor(Date.now() / 1000)
+    g.subjectOwner = conn.device.account
+    this.sim.iq.result(conn, iq)
+    const attrs = { subject: text, s_o: conn.device.account.jid(g.addressingMode), s_t: String(g.subjectTime) }
+    this.notify(g, conn.device, { tag: 'subject', attrs })
+  }
+
+  leave (conn, iq, leaveNode) {
+    const me = conn.device.account
+    const left = []
+    for (const gn of getBinaryNodeChildren(leaveNode, 'group')) {
+      const jid = gn.attrs.id?.includes('@') ? gn.attrs.id : `${gn.attrs.id}@g.us`
+      const g = this.groups.get(jid)
+      if (!g || !g.members.has(me.phone)) continue
+      g.members.delete(me.phone)
+      left.push({ g, node: gn })
+    }
+    this.sim.iq.result(conn, iq, [{ tag: 'leave', attrs: {}, content: left.map(({ node }) => node) }])
+    for (const { g } of left) this.notify(g, conn.device, { tag: 'leave', attrs: {}, content: [this.participantNode(g, me)] }, [me])
+  }
+
+  /** A w:gp2 notification about `child` to all members' devices (and extra accounts), not the actor's device. */
+  notify (g, actorDevice, child, extraAccounts = []) {
+    const t = String(Math.floor(Date.now() / 1000))
+    const phones = new Set([...g.members.keys(), ...extraAccounts.map(a => a.phone)])
+    for (const phone of phones) {
+      const acc = this.sim.accounts.byPhone.get(phone)
+      for (const device of acc?.devices.values() || []) {
+        if (device === actorDevice || !device.noisePub) continue
+        const attrs = { from: g.jid, id: this.sim.nextId(), t, type: 'w:gp2', participant: actorDevice.account.jid(g.addressingMode) }
+        if (g.addressingMode === 'lid') attrs.participant_pn = actorDevice.account.pnJid
+        this.sim.deliver(device, { tag: 'notification', attrs, content: [child] })
+      }
+    }
   }
 
   /** w:gp2 create notification to every member device except the creating one. */
@@ -121,9 +220,5 @@ export class GroupStore {
         })
       }
     }
-  }
-
-  onDeviceRemoved () {
-    // Membership is per account, so a removed companion changes no group.
   }
 }

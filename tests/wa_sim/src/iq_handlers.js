@@ -6,6 +6,8 @@ import { getBinaryNodeChild, getBinaryNodeChildren, jidDecode } from '@whiskeyso
 const MAX_UPLOADED_PREKEYS = 2000
 const MAX_BUNDLES_PER_QUERY = 512
 const MAX_USYNC_USERS = 512
+// Below this many one-time prekeys the owner is told to upload more (WhatsApp's prekey-low notification).
+const PREKEY_LOW_COUNT = 5
 
 function uint (n, bytes) {
   const b = Buffer.alloc(bytes)
@@ -80,11 +82,12 @@ export class IqHandlers {
 
   privacy (conn, iq) {
     if (iq.attrs.type === 'set') return this.result(conn, iq) // tctokens and privacy changes are accepted
-    const categories = ['last', 'online', 'profile', 'status', 'groupadd', 'readreceipts', 'calladd']
+    // WhatsApp's defaults for a new account; readreceipts=all makes clients send 'read', not 'read-self'.
+    const categories = { last: 'all', online: 'all', profile: 'all', status: 'contacts', groupadd: 'all', readreceipts: 'all', calladd: 'all' }
     this.result(conn, iq, [{
       tag: 'privacy',
       attrs: {},
-      content: categories.map(name => ({ tag: 'category', attrs: { name, value: name === 'online' ? 'all' : 'contacts' } }))
+      content: Object.entries(categories).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }))
     }])
   }
 
@@ -143,6 +146,7 @@ export class IqHandlers {
       list.push({ id: id.readUIntBE(0, Math.min(id.length, 6)), pub: value })
     }
     device.addPreKeys(list)
+    device.preKeyLowSent = false
     const spk = this.readSignedPreKey(getBinaryNodeChild(iq, 'skey'))
     if (spk) device.signedPreKey = spk
     this.result(conn, iq)
@@ -188,7 +192,16 @@ export class IqHandlers {
     }
     const device = r.account.devices.get(deviceId)
     if (!device || !device.signedPreKey) return null
-    return { registrationId: device.registrationId, identity: device.identityPub, signedPreKey: device.signedPreKey, preKey: device.takePreKey() }
+    const preKey = device.takePreKey()
+    if (device.preKeys.size < PREKEY_LOW_COUNT && !device.preKeyLowSent) {
+      device.preKeyLowSent = true // once until the next upload
+      this.sim.deliver(device, {
+        tag: 'notification',
+        attrs: { from: 's.whatsapp.net', type: 'encrypt', id: this.sim.nextId(), t: String(Math.floor(Date.now() / 1000)) },
+        content: [{ tag: 'count', attrs: { value: String(device.preKeys.size) } }]
+      })
+    }
+    return { registrationId: device.registrationId, identity: device.identityPub, signedPreKey: device.signedPreKey, preKey }
   }
 
   fetchBundles (conn, iq) {
@@ -243,6 +256,7 @@ export class IqHandlers {
       const children = []
       if (protocols.has('contact')) children.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } })
       if (protocols.has('devices')) {
+        if (account && account !== conn.device.account) account.deviceWatchers.add(conn.device.account.phone)
         const devs = account
           ? [{ tag: 'device', attrs: { id: '0' } }, ...[...account.devices.values()].filter(d => d.noisePub).map(d => ({ tag: 'device', attrs: { id: String(d.id), 'key-index': String(d.keyIndex) } }))]
           : []

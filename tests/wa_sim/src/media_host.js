@@ -51,7 +51,13 @@ export class MediaHost {
       this.server.closeAllConnections?.()
       await new Promise(resolve => this.server.close(() => resolve()))
     }
+    this.removeFiles()
+  }
+
+  /** Deletes the temporary certificate directory (synchronous, safe to call twice). */
+  removeFiles () {
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true })
+    this.dir = null
   }
 
   handleIq (conn, iq) {

@@ -23,7 +23,7 @@ export class MessageRelay {
       return
     }
     conn.sendNode({ tag: 'ack', attrs: { class: 'message', id, from: to, t } })
-    if (d.server === 'g.us') return this.relayGroup(conn, node, d, t)
+    if (d.server === 'g.us') return this.relayGroup(conn, node, t)
     if (d.server !== 's.whatsapp.net' && d.server !== 'lid') return // status/broadcast/newsletter: acked only
     const target = sim.resolveJid(to)
     if (!target) {
@@ -31,7 +31,7 @@ export class MessageRelay {
       return
     }
     const mode = target.mode
-    const perDevice = this.collectEncs(node, to, sender)
+    const perDevice = this.collectEncs(node, to)
     const deviceIdentity = getBinaryNodeChild(node, 'device-identity')
     for (const { account, deviceId, encs } of perDevice.values()) {
       if (deviceId === 0) { sim.stats.droppedToPrimaryPhone++; continue }
@@ -55,7 +55,7 @@ export class MessageRelay {
    * top-level <enc> addressed to the `to` device. A device named twice (Baileys' retry resend has
    * both forms) gets its enc once, or the receiver nacks the duplicate.
    */
-  collectEncs (node, to, sender) {
+  collectEncs (node, to) {
     const sim = this.sim
     const out = new Map()
     const add = (jid, encs) => {
@@ -71,13 +71,13 @@ export class MessageRelay {
     for (const p of getBinaryNodeChildren(participants, 'to')) add(p.attrs.jid, getBinaryNodeChildren(p, 'enc'))
     const top = getBinaryNodeChildren(node, 'enc')
     if (top.length && jidDecode(to)?.server !== 'g.us') {
-      // A top-level enc without an explicit device goes to the sender's peer device 0 (primary).
+      // A top-level enc goes to the `to` jid: its device, or device 0 (the phone) when bare.
       add(to, top)
     }
     return out
   }
 
-  relayGroup (conn, node, d, t) {
+  relayGroup (conn, node, t) {
     const sim = this.sim
     const sender = conn.device
     const group = sim.groups.get(node.attrs.to)
@@ -91,7 +91,7 @@ export class MessageRelay {
     }
     const mode = group.addressingMode
     const id = node.attrs.id
-    const perDevice = this.collectEncs(node, node.attrs.to, sender)
+    const perDevice = this.collectEncs(node, node.attrs.to)
     const shared = getBinaryNodeChildren(node, 'enc') // skmsg for every member device
     const deviceIdentity = getBinaryNodeChild(node, 'device-identity')
     for (const phone of group.members.keys()) {

@@ -34,8 +34,11 @@ function gcmDecrypt (key, counter, aad, ciphertext) {
 }
 
 export class NoiseResponder {
-  /** @param {{staticKeyPair:{private:Buffer,public:Buffer}, certChain:Buffer, prologue:Buffer}} opts */
-  constructor ({ staticKeyPair, certChain, prologue }) {
+  /**
+   * @param {{staticKeyPair:{private:Buffer,public:Buffer}, certChain:Buffer, prologue:Buffer,
+   *          ephemeralKeyPair?:{private:Buffer,public:Buffer}}} opts  ephemeralKeyPair only for golden tests
+   */
+  constructor ({ staticKeyPair, certChain, prologue, ephemeralKeyPair = null }) {
     this.static = staticKeyPair
     this.certChain = certChain
     this.hash = NOISE_MODE
@@ -43,7 +46,7 @@ export class NoiseResponder {
     this.key = NOISE_MODE
     // One counter for both directions during the handshake (as the client does); reset by mixIntoKey.
     this.counter = 0
-    this.ephemeral = null
+    this.ephemeral = ephemeralKeyPair
     this.transport = null
     this.authenticate(prologue)
   }
@@ -76,7 +79,7 @@ export class NoiseResponder {
     if (!clientEphemeral || clientEphemeral.length !== 32) throw new Error('client hello ephemeral key is not 32 bytes')
     this.clientEphemeral = Buffer.from(clientEphemeral)
     this.authenticate(this.clientEphemeral)
-    this.ephemeral = generateKeyPair()
+    this.ephemeral = this.ephemeral || generateKeyPair()
     this.authenticate(this.ephemeral.public)
     this.mixIntoKey(sharedKey(this.ephemeral.private, this.clientEphemeral))
     const staticEnc = this.encryptHs(this.static.public)

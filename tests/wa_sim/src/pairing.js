@@ -8,6 +8,8 @@ import { sign, strictVerify } from './keys.js'
 const REFS_PER_CONNECTION = 6
 const FIRST_REF_TTL_MS = 60000
 const LATER_REF_TTL_MS = 20000
+// Client and simulator start their ref timers a few milliseconds apart; do not refuse on that skew.
+const REF_GRACE_MS = 5000
 const SIGN_TIMEOUT_MS = 10000
 const ADV_ACCOUNT_SIG_PREFIX = Buffer.from([6, 0])
 const ADV_DEVICE_SIG_PREFIX = Buffer.from([6, 1])
@@ -17,7 +19,8 @@ const MAX_QR_CHARS = 4096
 /** Parses a pairing QR (with or without the wa.me prefix) into its fields, or {error}. */
 export function parsePairingQr (qr) {
   if (typeof qr !== 'string' || qr.length === 0 || qr.length > MAX_QR_CHARS) return { error: 'qr must be a non-empty string of at most 4096 characters' }
-  const body = qr.startsWith(QR_PREFIX) ? qr.slice(QR_PREFIX.length) : qr
+  const text = qr.trim()
+  const body = text.startsWith(QR_PREFIX) ? text.slice(QR_PREFIX.length) : text
   const parts = body.split(',')
   if (parts.length < 4 || parts.length > 5) return { error: `qr has ${parts.length} comma-separated fields, expected 4 or 5` }
   const [ref, noiseB64, identityB64, advB64, platform] = parts
@@ -39,7 +42,7 @@ export class Pairing {
   /** Sends <pair-device> with fresh refs to a registration connection. */
   issueRefs (conn) {
     const refs = []
-    const now = Date.now()
+    const now = this.sim.nowMs()
     for (let i = 0; i < REFS_PER_CONNECTION; i++) {
       const ref = `2@${crypto.randomBytes(24).toString('base64')}`
       // Ref i is shown from validFrom_ms to validUntil_ms (the client rotates 60 s, then 20 s each).
@@ -71,9 +74,9 @@ export class Pairing {
     if (parsed.error) return { ok: false, status: 400, error: parsed.error }
     const entry = this.refs.get(parsed.ref)
     if (!entry) return { ok: false, status: 404, error: 'qr ref is unknown or its connection has closed' }
-    const now = Date.now()
+    const now = this.sim.nowMs()
     if (entry.used) return { ok: false, status: 409, error: 'qr ref was already scanned' }
-    if (now > entry.validUntilMs) return { ok: false, status: 410, error: 'qr ref has expired' }
+    if (now > entry.validUntilMs + REF_GRACE_MS) return { ok: false, status: 410, error: 'qr ref has expired' }
     const conn = entry.conn
     const reg = conn.registration
     if (!reg) return { ok: false, status: 409, error: 'connection is not waiting for pairing' }
@@ -82,6 +85,7 @@ export class Pairing {
     entry.used = true
 
     const account = this.sim.accounts.getOrCreate(phone)
+    if (!account) return { ok: false, status: 507, error: 'the simulator holds too many accounts' }
     const device = account.allocateDevice()
     if (!device) return { ok: false, status: 409, error: `account ${phone} has no free device slot` }
 

@@ -49,8 +49,6 @@ export class PresenceRelay {
     }
   }
 
-  onDeviceOnline () {}
-
   onDeviceOffline (device) {
     const account = device.account
     const anyOnline = [...account.devices.values()].some(d => d.online)

@@ -20,7 +20,9 @@ const MAX_WS_MESSAGE_BYTES = 16 * 1024 * 1024
 const RELAY_LOG_LIMIT = 2000
 
 export class Simulator {
-  constructor ({ rootSeed = DEFAULT_ROOT_SEED, traceDir = null, logger = makeLogger() } = {}) {
+  /** nowMs is the clock the QR ref lifetimes use (tests pass a fake one). */
+  constructor ({ rootSeed = DEFAULT_ROOT_SEED, traceDir = null, logger = makeLogger(), nowMs = Date.now } = {}) {
+    this.nowMs = nowMs
     this.rootSeed = rootSeed
     this.log = logger
     this.traces = new TraceWriter(traceDir)
@@ -173,7 +175,6 @@ export class Simulator {
     this.stats.offlineFlushed += queued.length
     conn.sendNode({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] })
     this.log.info('device logged in', { jid: device.pnJid, conn: conn.id, offline: queued.length })
-    this.presence.onDeviceOnline(device)
   }
 
   refuse (conn, reason, why) {
@@ -224,12 +225,16 @@ export class Simulator {
     return { account, deviceId: d.device, mode }
   }
 
-  /** Tells every other account's devices (and the account's own) that a device came or went. */
+  /**
+   * Tells the account's own devices, and the accounts that fetched its device list, that a device
+   * came or went (so their cached device lists stay right).
+   */
   notifyDevicesChanged (account, change, device) {
     const t = String(Math.floor(Date.now() / 1000))
     const hash = `2:${crypto.createHash('sha256').update([...account.devices.keys()].join(',')).digest('base64').slice(0, 8)}`
     const forms = [['pn', account.pnJid], ['lid', account.lidJid]]
-    for (const other of this.accounts.all()) {
+    const audience = [account, ...[...account.deviceWatchers].map(p => this.accounts.byPhone.get(p)).filter(Boolean)]
+    for (const other of audience) {
       for (const target of other.devices.values()) {
         if (target === device || !target.noisePub) continue
         if (!target.online && other !== account) continue // peers re-query devices at their next send
@@ -258,7 +263,6 @@ export class Simulator {
       if (streamError) conn.streamError(streamError.attrs, streamError.child)
       else conn.close('device removed')
     }
-    this.groups.onDeviceRemoved(device)
     this.notifyDevicesChanged(account, 'remove', device)
     this.log.info('device removed', { jid: device.pnJid })
     return true

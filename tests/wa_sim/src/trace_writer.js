@@ -49,8 +49,12 @@ class ConnectionTrace {
   }
 }
 
-/** JSON-lines logger on stderr (stdout carries only the single "listening" line). */
-export function makeLogger (level = process.env.WA_SIM_LOG || 'info') {
+/**
+ * JSON-lines logger on stderr (stdout carries only the single "listening" line). The default level
+ * is warn: Node writes to pipes synchronously, so a harness that never drains stderr would block a
+ * chatty simulator once the pipe buffer (64 KiB) is full.
+ */
+export function makeLogger (level = process.env.WA_SIM_LOG || 'warn') {
   const order = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
   const min = order[level] ?? order.info
   const write = (lvl, msg, fields) => {

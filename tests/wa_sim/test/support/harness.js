@@ -29,8 +29,18 @@ function waitExit (proc, timeoutMs) {
   })
 }
 
+const createdDirs = []
+// Auth states (hundreds of prekey files each) and traces are removed when the test process ends;
+// WA_SIM_KEEP_TMP=1 keeps them for debugging.
+process.on('exit', () => {
+  if (process.env.WA_SIM_KEEP_TMP === '1') return
+  for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true })
+})
+
 export function tempDir (label) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `wa-sim-test-${label}-`))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wa-sim-test-${label}-`))
+  createdDirs.push(dir)
+  return dir
 }
 
 export class SimProcess {
@@ -83,8 +93,8 @@ export class SimProcess {
 }
 
 export class PeerProcess {
-  static async start (sim, { name = 'peer', authDir = tempDir(name), logLevel = process.env.WA_PEER_LOG || 'warn' } = {}) {
-    const proc = spawn(process.execPath, [PEER_BIN, '--sim', sim.controlUrl, '--ws', sim.wsUrl, '--auth-dir', authDir, '--log-level', logLevel], {
+  static async start (sim, { name = 'peer', authDir = tempDir(name), logLevel = process.env.WA_PEER_LOG || 'warn', args = [] } = {}) {
+    const proc = spawn(process.execPath, [PEER_BIN, '--sim', sim.controlUrl, '--ws', sim.wsUrl, '--auth-dir', authDir, '--log-level', logLevel, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_EXTRA_CA_CERTS: sim.mediaCaFile }
     })

@@ -3,7 +3,7 @@
 // misbehave on purpose (bad pair-device-sign, raw pings) where the real Baileys socket never would.
 import WebSocket from 'ws'
 import {
-  proto, Curve, makeNoiseHandler, NOISE_WA_HEADER, initAuthCreds, generateRegistrationNode,
+  proto, Curve, makeNoiseHandler, NOISE_WA_HEADER, initAuthCreds, generateRegistrationNode, generateLoginNode,
   configureSuccessfulPairing, encodeBinaryNode, getBinaryNodeChild, getBinaryNodeChildren, DEFAULT_CONNECTION_CONFIG,
   WA_CERT_DETAILS
 } from '@whiskeysockets/baileys'
@@ -20,6 +20,19 @@ export class RawClient {
 
   /** Connects and completes the handshake with a registration payload; resolves with the server's CertChain. */
   async connectForRegistration (wsUrl, rootPublicKey) {
+    const config = { version: DEFAULT_CONNECTION_CONFIG.version, browser: DEFAULT_CONNECTION_CONFIG.browser, countryCode: 'US', syncFullHistory: false }
+    return this.connectWith(wsUrl, rootPublicKey, generateRegistrationNode(this.creds, config))
+  }
+
+  /** Connects with a login payload for the paired identity (after answerPairSuccess). */
+  async connectForLogin (wsUrl, rootPublicKey) {
+    const config = { version: DEFAULT_CONNECTION_CONFIG.version, browser: DEFAULT_CONNECTION_CONFIG.browser, countryCode: 'US', syncFullHistory: false }
+    return this.connectWith(wsUrl, rootPublicKey, generateLoginNode(this.creds.me.id, config))
+  }
+
+  async connectWith (wsUrl, rootPublicKey, payload) {
+    this.nodes = []
+    this.closed = false
     WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(rootPublicKey, 'base64')
     const ephemeral = Curve.generateKeyPair()
     this.noise = makeNoiseHandler({ keyPair: ephemeral, NOISE_HEADER: NOISE_WA_HEADER, logger: quietLogger })
@@ -34,7 +47,6 @@ export class RawClient {
     this.serverHello = hs.serverHello
     this.replayServerHello(ephemeral, hs.serverHello)
     const keyEnc = this.noise.processHandshake(hs, this.creds.noiseKey)
-    const payload = generateRegistrationNode(this.creds, { version: DEFAULT_CONNECTION_CONFIG.version, browser: DEFAULT_CONNECTION_CONFIG.browser, countryCode: 'US', syncFullHistory: false })
     const payloadEnc = this.noise.encrypt(proto.ClientPayload.encode(payload).finish())
     this.ws.send(this.noise.encodeFrame(proto.HandshakeMessage.encode({ clientFinish: { static: keyEnc, payload: payloadEnc } }).finish()))
     await this.noise.finishInit()
@@ -85,7 +97,8 @@ export class RawClient {
 
   /** Answers pair-success like Baileys, optionally corrupting the device signature. */
   answerPairSuccess (stanza, { corruptDeviceSignature = false } = {}) {
-    const { reply } = configureSuccessfulPairing(stanza, this.creds)
+    const { reply, creds } = configureSuccessfulPairing(stanza, this.creds)
+    if (!corruptDeviceSignature) Object.assign(this.creds, creds)
     if (corruptDeviceSignature) {
       const idNode = getBinaryNodeChild(getBinaryNodeChild(reply, 'pair-device-sign'), 'device-identity')
       const sdi = proto.ADVSignedDeviceIdentity.decode(idNode.content)
