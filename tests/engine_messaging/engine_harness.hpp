@@ -88,8 +88,8 @@ class MessagingRecorder : public messaging::MessagingListener {
 class EngineAgent {
  public:
   EngineAgent(transport::EventLoop& loop, const std::string& db_url, const std::string& agent_id, const std::string& ws_url,
-              const crypto::Key32& root_key)
-      : agent_id_(agent_id) {
+              const crypto::Key32& root_key, std::string media_ca_file = {})
+      : agent_id_(agent_id), media_ca_file_(std::move(media_ca_file)) {
     auto db = wabot::store::Database::open(db_url);
     if (!db.ok()) throw std::runtime_error("cannot open " + db_url + ": " + db.error().message);
     db_ = std::move(db.value());
@@ -173,12 +173,14 @@ class EngineAgent {
     messaging::MessengerConfig cfg;
     cfg.agent_id = agent_id_;
     cfg.push_name = "wabot test";
+    cfg.tls_ca_file = media_ca_file_;
     messenger_ = messaging::Messenger::create(cfg, own, std::make_shared<agent::ClientStanzaChannel>(client_),
                                               std::move(sig.value()), events_);
     glue_->set_messenger(messenger_);
   }
 
   std::string agent_id_;
+  std::string media_ca_file_;
   std::unique_ptr<wabot::store::Database> db_;
   std::shared_ptr<wabot::store::DatabaseCredentialsStore> credentials_;
   std::shared_ptr<wabot::store::DatabasePreKeyStore> prekeys_;
@@ -207,10 +209,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string control_url(WaSimProcess& sim) {
+inline std::string sim_info(WaSimProcess& sim, const std::string& key) {
   auto info = sim.get("/info");
   auto obj = Poco::JSON::Parser().parse(info.second).extract<Poco::JSON::Object::Ptr>();
-  return obj->getValue<std::string>("controlUrl");
+  return obj->getValue<std::string>(key);
 }
+inline std::string control_url(WaSimProcess& sim) { return sim_info(sim, "controlUrl"); }
 
 }  // namespace wabot::engine::test

@@ -3,6 +3,12 @@
 #include "host/engine/messaging/messenger.hpp"
 
 #include <charconv>
+#include <future>
+
+#include "host/engine/media/jpeg_thumbnail.hpp"
+#include "host/engine/media/media_decryptor.hpp"
+#include "host/engine/media/media_encryptor.hpp"
+#include "host/engine/media/media_http_client.hpp"
 
 #include "host/common/log.hpp"
 #include "host/engine/messaging/message_id.hpp"
@@ -327,6 +333,10 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
   {
     std::lock_guard lock(mu_);
     const Bytes plain = serialize(job->message);
+    const auto& mm = job->message;
+    const std::string mediatype = mm.has_image_message() ? "image" : mm.has_video_message() ? "video"
+                                  : mm.has_audio_message() ? (mm.audio_message().ptt() ? "ptt" : "audio")
+                                  : mm.has_document_message() ? "document" : mm.has_sticker_message() ? "sticker" : "";
     wabot::proto::Message dsm;
     auto* sent = dsm.mutable_device_sent_message();
     sent->set_destination_jid(job->chat.to_string());
@@ -346,6 +356,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
       }
       if (ct->type == signal::CiphertextType::pkmsg) ++pkmsgs;
       std::vector<Attribute> attrs{{"v", "2"}, {"type", signal::to_string(ct->type)}};
+      if (!mediatype.empty()) attrs.push_back({"mediatype", mediatype});
       if (job->retry_count > 0) attrs.push_back({"count", std::to_string(job->retry_count)});
       return Node("enc", std::move(attrs), std::move(ct->data));
     };
@@ -369,7 +380,9 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
         if (auto enc = encrypt_for(d, dist_plain)) participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
       auto sk = signal_->group_encrypt(name, signal::pad_message(plain));
       if (!sk) return fail(job, Error(ErrorCode::crypto, "group encrypt for " + job->chat.to_string() + ": " + signal_error_text(sk.error())));
-      direct_enc = Node("enc", {{"v", "2"}, {"type", "skmsg"}}, std::move(sk.value()));
+      std::vector<Attribute> sk_attrs{{"v", "2"}, {"type", "skmsg"}};
+      if (!mediatype.empty()) sk_attrs.push_back({"mediatype", mediatype});
+      direct_enc = Node("enc", std::move(sk_attrs), std::move(sk.value()));
     } else if (job->retry_device) {
       bool own = is_own_user(*job->retry_device);
       auto enc = encrypt_for(*job->retry_device, own ? dsm_plain : plain);
@@ -429,6 +442,174 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     if (job->callback) job->callback(sent);
     if (!job->retry_device) self->listener_->on_send_acknowledged(sent);
   }, config_.send_timeout_ms);
+}
+
+// ---------------------------------------------------------------- media
+
+namespace {
+
+media::MediaType media_type_of(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::image: return media::MediaType::image;
+    case MediaKind::video: return media::MediaType::video;
+    case MediaKind::audio: return media::MediaType::audio;
+    case MediaKind::document: return media::MediaType::document;
+    case MediaKind::sticker: return media::MediaType::sticker;
+    case MediaKind::unset: break;
+  }
+  return media::MediaType::unset;
+}
+
+std::string str(const crypto::Key32& k) { return std::string(k.begin(), k.end()); }
+
+}  // namespace
+
+Result<Messenger::MediaConn> Messenger::media_conn() {
+  {
+    std::lock_guard lock(mu_);
+    if (media_conn_ && std::chrono::steady_clock::now() < media_conn_->expires) return *media_conn_;
+  }
+  auto done = std::make_shared<std::promise<Result<Node>>>();
+  auto fut = done->get_future();
+  channel_->send_request(Node("iq", {{"to", server_jid()}, {"type", "set"}, {"xmlns", "w:m"}}, NodeList{Node("media_conn")}),
+                         [done](Result<Node> r) { done->set_value(std::move(r)); }, config_.iq_timeout_ms);
+  if (fut.wait_for(std::chrono::milliseconds(config_.iq_timeout_ms + 5'000)) != std::future_status::ready)
+    return Error(ErrorCode::timeout, "media_conn query got no answer");
+  auto reply = fut.get();
+  if (!reply) return reply.error().with_context("media_conn query failed");
+  const Node* mc = reply->child("media_conn");
+  if (!mc) return Error(ErrorCode::malformed, "media_conn reply has no <media_conn>");
+  MediaConn conn;
+  conn.auth = mc->attr_or("auth");
+  for (const Node* h : mc->children_named("host"))
+    if (auto name = h->attr("hostname")) conn.hosts.push_back(*name);
+  if (conn.auth.empty() || conn.hosts.empty()) return Error(ErrorCode::malformed, "media_conn reply without auth or hosts");
+  std::int64_t ttl_s = to_int(mc->attr_or("ttl", "0"));
+  if (ttl_s <= 0) ttl_s = 60;
+  conn.expires = std::chrono::steady_clock::now() + std::chrono::seconds(ttl_s);
+  std::lock_guard lock(mu_);
+  media_conn_ = conn;
+  return conn;
+}
+
+Result<SentMessage> Messenger::send_media(const Jid& to, const OutgoingMedia& m) {
+  const media::MediaType type = media_type_of(m.kind);
+  if (type == media::MediaType::unset) return Error(ErrorCode::state, "send_media needs a media kind");
+  if (m.data.empty() || m.data.size() > config_.max_media_bytes)
+    return Error(ErrorCode::too_large, "media of " + std::to_string(m.data.size()) + " bytes is empty or over the limit");
+  const crypto::Key32 key = media::generate_media_key();
+  auto enc = media::encrypt_media(key, type, m.data);
+  if (!enc) return Error(ErrorCode::crypto, "media encryption failed: " + enc.error().message);
+  auto conn = media_conn();
+  if (!conn) return conn.error();
+  media::MediaHttpClient http(config_.tls_ca_file);
+  std::optional<media::UploadedMedia> uploaded;
+  std::string last_error;
+  for (const auto& host : conn->hosts) {  // the next host on failure
+    auto up = http.upload(host, type, conn->auth, enc->body, enc->digests.file_enc_sha256);
+    if (up) {
+      uploaded = up.value();
+      break;
+    }
+    last_error = up.error().message;
+  }
+  if (!uploaded) {
+    std::lock_guard lock(mu_);
+    media_conn_.reset();  // maybe stale auth: ask again next time
+    return Error(ErrorCode::io, "media upload failed: " + last_error);
+  }
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto& dg = enc->digests;
+  wabot::proto::Message msg;
+  switch (m.kind) {
+    case MediaKind::image: {
+      auto* i = msg.mutable_image_message();
+      i->set_url(uploaded->url), i->set_direct_path(uploaded->direct_path), i->set_mimetype(m.mimetype.empty() ? "image/jpeg" : m.mimetype);
+      i->set_file_sha256(str(dg.file_sha256)), i->set_file_enc_sha256(str(dg.file_enc_sha256)), i->set_file_length(dg.file_length);
+      i->set_media_key(str(key)), i->set_media_key_timestamp(now_s);
+      if (!m.caption.empty()) i->set_caption(m.caption);
+      if (auto img = media::decode_image(m.data)) {
+        i->set_width(img->width), i->set_height(img->height);
+        if (auto thumb = media::make_jpeg_thumbnail(img.value())) i->set_jpeg_thumbnail(std::string(thumb->begin(), thumb->end()));
+      } else {
+        log::warn("engine: image not decodable, sent without size and thumbnail", {{"agent", config_.agent_id}, {"error", img.error().message}});
+      }
+      break;
+    }
+    case MediaKind::video: {
+      auto* v = msg.mutable_video_message();
+      v->set_url(uploaded->url), v->set_direct_path(uploaded->direct_path), v->set_mimetype(m.mimetype.empty() ? "video/mp4" : m.mimetype);
+      v->set_file_sha256(str(dg.file_sha256)), v->set_file_enc_sha256(str(dg.file_enc_sha256)), v->set_file_length(dg.file_length);
+      v->set_media_key(str(key)), v->set_media_key_timestamp(now_s);
+      if (!m.caption.empty()) v->set_caption(m.caption);
+      break;
+    }
+    case MediaKind::audio: {
+      auto* a = msg.mutable_audio_message();
+      a->set_url(uploaded->url), a->set_direct_path(uploaded->direct_path), a->set_mimetype(m.mimetype.empty() ? "audio/ogg; codecs=opus" : m.mimetype);
+      a->set_file_sha256(str(dg.file_sha256)), a->set_file_enc_sha256(str(dg.file_enc_sha256)), a->set_file_length(dg.file_length);
+      a->set_media_key(str(key)), a->set_media_key_timestamp(now_s);
+      break;
+    }
+    case MediaKind::document: {
+      auto* d = msg.mutable_document_message();
+      d->set_url(uploaded->url), d->set_direct_path(uploaded->direct_path), d->set_mimetype(m.mimetype.empty() ? "application/octet-stream" : m.mimetype);
+      d->set_file_sha256(str(dg.file_sha256)), d->set_file_enc_sha256(str(dg.file_enc_sha256)), d->set_file_length(dg.file_length);
+      d->set_media_key(str(key)), d->set_media_key_timestamp(now_s);
+      d->set_file_name(m.file_name), d->set_title(m.file_name);
+      if (!m.caption.empty()) d->set_caption(m.caption);
+      break;
+    }
+    case MediaKind::sticker: {
+      auto* st = msg.mutable_sticker_message();
+      st->set_url(uploaded->url), st->set_direct_path(uploaded->direct_path), st->set_mimetype(m.mimetype.empty() ? "image/webp" : m.mimetype);
+      st->set_file_sha256(str(dg.file_sha256)), st->set_file_enc_sha256(str(dg.file_enc_sha256)), st->set_file_length(dg.file_length);
+      st->set_media_key(str(key)), st->set_media_key_timestamp(now_s);
+      break;
+    }
+    case MediaKind::unset: break;
+  }
+  auto done = std::make_shared<std::promise<Result<SentMessage>>>();
+  auto fut = done->get_future();
+  send_message(to, std::move(msg), {}, [done](Result<SentMessage> r) { done->set_value(std::move(r)); });
+  // The send itself is bounded by the iq and ack timeouts; this wait only guards against a lost callback.
+  if (fut.wait_for(std::chrono::milliseconds(2 * config_.iq_timeout_ms + config_.send_timeout_ms + 5'000)) != std::future_status::ready)
+    return Error(ErrorCode::timeout, "media send did not complete");
+  return fut.get();
+}
+
+Result<Bytes> Messenger::download_media(const MediaDescriptor& d) {
+  const media::MediaType type = media_type_of(d.kind);
+  if (type == media::MediaType::unset) return Error(ErrorCode::state, "not a media message");
+  if (d.media_key.size() != 32 || d.file_enc_sha256.size() != 32 || d.file_sha256.size() != 32)
+    return Error(ErrorCode::malformed, "media descriptor lacks its key or hashes");
+  if (d.file_length > config_.max_media_bytes) return Error(ErrorCode::too_large, "media of " + std::to_string(d.file_length) + " bytes is over the limit");
+  std::vector<std::string> urls;
+  if (!d.direct_path.empty()) {
+    auto conn = media_conn();
+    if (conn)
+      for (const auto& h : conn->hosts) urls.push_back("https://" + h + d.direct_path);
+  }
+  if (!d.url.empty()) urls.push_back(d.url);
+  if (urls.empty()) return Error(ErrorCode::malformed, "media descriptor has no path or URL");
+  crypto::Key32 enc_sha{}, sha{};
+  std::copy(d.file_enc_sha256.begin(), d.file_enc_sha256.end(), enc_sha.begin());
+  std::copy(d.file_sha256.begin(), d.file_sha256.end(), sha.begin());
+  media::MediaHttpClient http(config_.tls_ca_file);
+  std::string last_error;
+  // The body is the ciphertext (padded to 16) plus a 10-byte MAC.
+  const std::uint64_t max_body = d.file_length + 16 + 10;
+  for (const auto& url : urls) {
+    auto body = http.download(url, std::min<std::uint64_t>(max_body, config_.max_media_bytes + 26));
+    if (!body) {
+      last_error = body.error().message;
+      continue;
+    }
+    auto plain = media::decrypt_media(d.media_key, type, body.value(), enc_sha, sha);
+    if (!plain) return Error(ErrorCode::crypto, "downloaded media does not verify: " + plain.error().message);
+    return plain.value();
+  }
+  return Error(ErrorCode::io, "media download failed: " + last_error);
 }
 
 // ---------------------------------------------------------------- receiving

@@ -41,6 +41,16 @@ struct MessengerConfig {
   std::int64_t device_cache_ttl_ms = 300'000;
   std::size_t recent_sends_kept = 256;     // answered from on retry receipts
   std::uint32_t max_retry_receipts = 5;    // per message id
+  std::string tls_ca_file;                 // extra CA for media hosts (whatsapp.tls_ca_file); empty = system store
+  std::uint64_t max_media_bytes = 64ull << 20;  // downloads over this are refused
+};
+
+struct OutgoingMedia {
+  MediaKind kind = MediaKind::unset;  // image, video, audio, document, sticker
+  Bytes data;                         // the plaintext file
+  std::string mimetype;
+  std::string file_name;  // documents
+  std::string caption;    // image, video, document
 };
 
 struct OutgoingText {
@@ -67,6 +77,13 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
 
   // A group's metadata, from the cache or a w:g2 query (cached until a w:gp2 notification).
   void group_info(const Jid& group, std::function<void(Result<GroupInfo>)> callback);
+
+  // Uploads (media_conn cached for its TTL, HTTPS with auth) and sends an image/video/audio/document/
+  // sticker message with every field filled (a JPEG thumbnail for images). Blocking: call from an
+  // application thread, never from a listener callback (those run on the connection's thread).
+  Result<SentMessage> send_media(const Jid& to, const OutgoingMedia& media);
+  // Downloads an inbound media body and verifies it (fileEncSha256, MAC, fileSha256). Blocking.
+  Result<Bytes> download_media(const MediaDescriptor& media);
 
   // Every stanza the connection did not consume (message, receipt, notification, ...).
   void handle_node(const Node& node);
@@ -98,6 +115,12 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   void ensure_sessions(std::shared_ptr<SendJob> job);
   void encrypt_and_send(std::shared_ptr<SendJob> job);
   void fail(const std::shared_ptr<SendJob>& job, const Error& error);
+  struct MediaConn {
+    std::string auth;  // secret: never logged
+    std::vector<std::string> hosts;
+    std::chrono::steady_clock::time_point expires;
+  };
+  Result<MediaConn> media_conn();  // blocking
 
   void handle_message(const Node& node);
   void handle_receipt(const Node& node);
@@ -127,6 +150,7 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::map<std::string, std::uint32_t> retry_counts_;  // message id -> retry receipts sent
   std::map<std::string, std::uint32_t> retries_answered_;
   bool presence_sent_ = false;
+  std::optional<MediaConn> media_conn_;
   std::uint64_t sid_counter_ = 0;
 };
 
