@@ -2,7 +2,10 @@
 // usync device queries and the device-list cache.
 #include "host/engine/messaging/device_list.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "host/engine/crypto/crypto.hpp"
 
 namespace wabot::engine::messaging {
 
@@ -46,6 +49,22 @@ Result<std::vector<UserDevices>> parse_device_reply(const Node& reply) {
       }
     }
     out.push_back(std::move(ud));
+  }
+  return out;
+}
+
+std::string participant_list_hash(const std::vector<Jid>& devices) {
+  std::vector<std::string> ad;
+  for (const auto& d : devices) ad.push_back(d.user + ".0:" + std::to_string(d.device) + "@" + d.server);
+  std::sort(ad.begin(), ad.end());
+  std::string all;
+  for (const auto& s : ad) all += s;
+  auto digest = crypto::sha256(crypto::view(all));
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out = "2:";
+  for (std::size_t i = 0; i < 6; i += 3) {  // 6 bytes = 8 characters, no padding
+    std::uint32_t v = (digest[i] << 16) | (digest[i + 1] << 8) | digest[i + 2];
+    out += a[v >> 18], out += a[(v >> 12) & 63], out += a[(v >> 6) & 63], out += a[v & 63];
   }
   return out;
 }

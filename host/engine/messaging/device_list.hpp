@@ -26,6 +26,10 @@ Node make_device_query(const std::vector<Jid>& users, const std::string& sid);
 // Baileys does: they are not signed by the account). Errors for a reply of the wrong shape.
 Result<std::vector<UserDevices>> parse_device_reply(const Node& reply);
 
+// The participant/device list hash WhatsApp compares (ack `phash`, `device_hash`):
+// "2:" + base64(SHA256(concat of sorted "user.0:dev@server" strings))[0:6 bytes], unpadded.
+std::string participant_list_hash(const std::vector<Jid>& devices);
+
 // Cached device lists keyed by the non-AD user JID string. Not thread-safe (its owner locks).
 class DeviceListCache {
  public:

@@ -416,6 +416,14 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     children.push_back(Node("participants", {}, std::move(participants)));
   }
   if (pkmsgs > 0 && !own_.account.empty()) children.push_back(Node("device-identity", {}, own_.account));
+  if (!job->group && !job->retry_device) {
+    // The contact's trusted-contact token (valid 4 x 7-day buckets) lets the server accept the message.
+    std::lock_guard lock(mu_);
+    auto it = privacy_tokens_.find(job->chat.user);
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (it != privacy_tokens_.end() && now_s - it->second.issued_s < 28 * 24 * 3600)
+      children.push_back(Node("tctoken", {}, it->second.token));
+  }
   if (job->group && !job->retry_device) children.push_back(std::move(direct_enc));
   Node stanza("message", std::move(attrs), std::move(children));
 
@@ -428,6 +436,18 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     }
     if (job->done) return;
     job->done = true;
+    if (auto phash = reply->attr("phash"); phash && !job->group && !job->retry_device) {
+      // The server saw other devices than we encrypted for: refetch both device lists next time.
+      std::vector<Jid> all = job->peer_devices;
+      all.insert(all.end(), job->own_devices.begin(), job->own_devices.end());
+      if (self->own_.lid) all.emplace_back(self->own_.lid->user, self->own_.lid->server, self->own_.device_jid.device);
+      if (*phash != participant_list_hash(all)) {
+        std::lock_guard lock(self->mu_);
+        self->devices_.invalidate(job->to);
+        self->devices_.invalidate(job->chat);
+        self->devices_.invalidate(self->own_.device_jid.to_non_ad());
+      }
+    }
     SentMessage sent;
     sent.id = job->id;
     sent.chat = job->chat;
@@ -906,7 +926,10 @@ void Messenger::handle_notification(const Node& node) {
   ack(node, "notification");
   const std::string type = node.attr_or("type");
   auto from = node.attr_jid("from");
-  if (type == "w:gp2" && from && from->is_group()) {
+  if (type == "privacy_token" && from) {
+    std::lock_guard lock(mu_);
+    store_privacy_tokens_locked(*from, node);
+  } else if (type == "w:gp2" && from && from->is_group()) {
     std::lock_guard lock(mu_);
     groups_.erase(from->to_string());  // membership or subject changed: query again on the next send
   } else if (type == "devices" && from) {
@@ -921,6 +944,20 @@ void Messenger::handle_notification(const Node& node) {
     auto addr = signal::signal_address_for(from->user, from->server, 0);
     if (addr) (void)signal_->forget_identity(addr->name);
     devices_.invalidate(*from);
+  }
+}
+
+void Messenger::store_privacy_tokens_locked(const Jid& from, const Node& node) {
+  const Node* tokens = node.child("tokens");
+  if (!tokens) return;
+  Jid sender = signal_jid_locked(from.to_non_ad());
+  if (auto pn = node.attr_jid("sender_pn"); pn && from.is_lid()) learn_mapping_locked(pn->to_non_ad(), from.to_non_ad());
+  for (const Node* t : tokens->children_named("token")) {
+    if (t->attr_or("type") != "trusted_contact") continue;
+    auto bytes = t->content_bytes();
+    if (!bytes || bytes->empty() || bytes->size() > 1024) continue;  // tokens are small; refuse anything else
+    if (privacy_tokens_.size() > 100'000) privacy_tokens_.clear();
+    privacy_tokens_[sender.user] = PrivacyToken{std::move(*bytes), to_int(t->attr_or("t"))};
   }
 }
 

@@ -126,6 +126,7 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   void handle_receipt(const Node& node);
   void handle_retry_receipt(const Node& node);
   void handle_notification(const Node& node);
+  void store_privacy_tokens_locked(const Jid& from, const Node& node);
   void send_retry_receipt(const Node& message, const std::string& why);
   void ack(const Node& node, const std::string& cls, const std::string& error = {});
 
@@ -151,6 +152,11 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::map<std::string, std::uint32_t> retries_answered_;
   bool presence_sent_ = false;
   std::optional<MediaConn> media_conn_;
+  struct PrivacyToken {
+    Bytes token;
+    std::int64_t issued_s = 0;
+  };
+  std::map<std::string, PrivacyToken> privacy_tokens_;  // by the sender's LID user (PN when unmapped)
   std::uint64_t sid_counter_ = 0;
 };
 
