@@ -50,6 +50,7 @@ class BaileysInteropTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(pn_group_both_ways);
   CPPUNIT_TEST(lid_group_both_ways);
   CPPUNIT_TEST(image_and_document_both_ways_byte_identical);
+  CPPUNIT_TEST(our_other_device_gets_a_device_sent_copy);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -284,6 +285,25 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(last.media);
     last.media->media_key[0] ^= 1;
     CPPUNIT_ASSERT(!engine_->messenger().download_media(*last.media).ok());
+  }
+
+  void our_other_device_gets_a_device_sent_copy() {
+    // A second wabot agent linked to the same phone (device 2) sees what the first one sends as a
+    // fromMe DeviceSentMessage in the peer's chat, and what the peer sends as an ordinary message.
+    EngineAgent second(*loop_, "sqlite://" + tmp_->path("second.db"), "agent-2", sim_->ws_url(), sim_->root_key());
+    second.pair(*sim_, kEnginePhone);
+    CPPUNIT_ASSERT(second.messenger().own().device_jid.device != engine_->messenger().own().device_jid.device);
+    auto sent = engine_->send_text(peer_jid_, "copy for my other device");
+    CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
+    peer_->call("waitMessage", WaPeerProcess::args({{"text", std::string("copy for my other device")}, {"timeout_ms", 30000}}));
+    CPPUNIT_ASSERT_MESSAGE(join(second.events().undecryptable()),
+                           second.events().wait_message([](const auto& m) { return m.text == "copy for my other device"; }));
+    messaging::InboundMessage copy;
+    for (const auto& m : second.events().messages())
+      if (m.text == "copy for my other device") copy = m;
+    CPPUNIT_ASSERT(copy.from_me);
+    CPPUNIT_ASSERT_EQUAL(sent->id, copy.id);
+    CPPUNIT_ASSERT_EQUAL(sent->chat.to_string(), copy.chat.to_string());  // the peer's chat, not ours
   }
 
   void pn_group_both_ways() { group_both_ways("pn"); }

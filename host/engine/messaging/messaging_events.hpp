@@ -71,6 +71,9 @@ class MessagingListener {
   virtual void on_message(const InboundMessage& /*message*/) {}
   virtual void on_send_acknowledged(const SentMessage& /*sent*/) {}
   virtual void on_receipt(const ReceiptEvent& /*receipt*/) {}
+  // A contact's identity key changed (reinstall or new device): the old session was dropped and
+  // the new key trusted. Bots may tell an operator; messages keep flowing.
+  virtual void on_identity_changed(const Jid& /*device*/) {}
   // A message that could not be decrypted (after the nack/retry was sent).
   virtual void on_undecryptable(const std::string& /*id*/, const Jid& /*from*/, const std::string& /*why*/) {}
 };

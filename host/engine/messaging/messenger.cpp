@@ -704,6 +704,7 @@ void Messenger::handle_message(const Node& node) {
     bool duplicate = false;
     bool has_content = false;
     bool history_sync = false;
+    bool identity_changed = false;
     std::string why;
   } outcome;
   {
@@ -757,6 +758,7 @@ void Messenger::handle_message(const Node& node) {
         outcome.why = type + " from " + sender_signal.to_string() + ": " + signal_error_text(dec.error());
         break;
       }
+      if (dec->identity_changed) outcome.identity_changed = true;
       Bytes plaintext = std::move(dec->plaintext);
       if (enc.attr_or("v", "2") != "3") {
         auto unpadded = signal::unpad_message(plaintext);
@@ -805,6 +807,7 @@ void Messenger::handle_message(const Node& node) {
     if (!outcome.failed) retry_counts_.erase(id);
   }
 
+  if (outcome.identity_changed) listener_->on_identity_changed(msg.sender);
   if (outcome.failed) {
     log::warn("engine: cannot decrypt a message", {{"agent", config_.agent_id}, {"id", id}, {"from", from->to_string()}, {"error", outcome.why}});
     send_retry_receipt(node, outcome.why);
