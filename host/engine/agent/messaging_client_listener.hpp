@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MessagingClientListener: a ClientListener that hands every unconsumed stanza to a Messenger (set
-// once the agent is linked) and forwards the connection events to an optional inner listener.
+// once the agent is linked), announces presence after each login, and forwards the connection
+// events to an optional inner listener.
 #pragma once
 
 #include <memory>
@@ -29,7 +30,15 @@ class MessagingClientListener : public client::ClientListener {
   void on_paired(const Jid& jid, const Jid& lid, const std::string& name) override {
     if (inner_) inner_->on_paired(jid, lid, name);
   }
+  // After every login: presence available (with the messenger's push name), so receipts stop
+  // being "inactive" and contacts can see typing.
   void on_connected() override {
+    std::shared_ptr<messaging::Messenger> m;
+    {
+      std::lock_guard lock(mu_);
+      m = messenger_;
+    }
+    if (m) m->send_presence_available();
     if (inner_) inner_->on_connected();
   }
   void on_disconnected(client::DisconnectReason r, const std::string& d) override {
