@@ -10,6 +10,7 @@
 #include "../engine_crypto/memory_signal_store.hpp"
 #include "host/engine/messaging/device_list.hpp"
 #include "host/engine/messaging/messenger.hpp"
+#include "host/engine/messaging/prekey_bundle.hpp"
 #include "host/engine/signal/message_padding.hpp"
 
 using namespace wabot::engine;
@@ -206,6 +207,24 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("1"), retry.child("retry")->attr_or("count"));
     CPPUNIT_ASSERT(*retry.child("registration")->bytes() == be(4242, 4));
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), listener_->undecryptable);
+    CPPUNIT_ASSERT(retry.child("keys") == nullptr);  // the first retry carries no keys
+    // The second failure of the same id: keys with a fresh, stored one-time prekey that parse as a bundle.
+    messenger_->handle_node(bad);
+    auto retry2 = channel_->sent().back();
+    CPPUNIT_ASSERT_EQUAL(std::string("2"), retry2.child("retry")->attr_or("count"));
+    const Node* keys = retry2.child("keys");
+    CPPUNIT_ASSERT(keys != nullptr);
+    auto bundle = parse_bundle_keys(*keys, retry2.child("registration"));
+    CPPUNIT_ASSERT_MESSAGE(bundle.ok() ? "" : bundle.error().message, bundle.ok());
+    CPPUNIT_ASSERT(bundle->pre_key.has_value());
+    std::optional<store::PreKeyRecord> stored;
+    CPPUNIT_ASSERT(own_store_->load_pre_key(bundle->pre_key->id, stored).ok() && stored.has_value());
+    CPPUNIT_ASSERT(keys->child("device-identity") != nullptr);
+    // After five retries the message is nacked instead.
+    for (int i = 0; i < 4; ++i) messenger_->handle_node(bad);
+    auto last = channel_->sent().back();
+    CPPUNIT_ASSERT_EQUAL(std::string("ack"), last.tag);
+    CPPUNIT_ASSERT_EQUAL(std::string("500"), last.attr_or("error"));
   }
 
   void participant_hash_matches_the_reference() {

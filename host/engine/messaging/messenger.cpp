@@ -852,6 +852,31 @@ void Messenger::send_retry_receipt(const Node& message, const std::string& why) 
     if (a.key == "participant" || a.key == "recipient") attrs.push_back(a);
   NodeList children{Node("retry", {{"count", std::to_string(count)}, {"id", id}, {"t", message.attr_or("t")}, {"v", "1"}}),
                     Node("registration", {}, big_endian4(own_.registration_id))};
+  if (count >= 2) {
+    // From the second try on, hand the sender our keys so it can start a fresh session without a
+    // prekey fetch. The one-time prekey id comes from a range the uploaded prekeys (sequential from
+    // 1) never reach, randomised so restarts do not reuse one still unconsumed.
+    std::lock_guard lock(mu_);
+    auto keys = signal_->local_keys();
+    std::array<std::uint8_t, 3> r{};
+    crypto::random_bytes(r);
+    const std::uint32_t pre_id = 0x800000u | ((static_cast<std::uint32_t>(r[0]) << 16 | r[1] << 8 | r[2]) & 0x7FFFFFu);
+    auto pre = signal_->create_pre_keys(pre_id, 1);
+    if (keys && pre && !pre->empty()) {
+      auto be3 = [](std::uint32_t v) { return Bytes{static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}; };
+      const auto& k = keys.value();
+      const auto& p = pre->front();
+      NodeList kn{Node("type", {}, Bytes{0x05}), Node("identity", {}, Bytes(k.identity_public.begin(), k.identity_public.end())),
+                  Node("key", {}, NodeList{Node("id", {}, be3(p.id)), Node("value", {}, Bytes(p.key_pair.public_key.begin(), p.key_pair.public_key.end()))}),
+                  Node("skey", {}, NodeList{Node("id", {}, be3(k.signed_pre_key_id)),
+                                            Node("value", {}, Bytes(k.signed_pre_key_public.begin(), k.signed_pre_key_public.end())),
+                                            Node("signature", {}, Bytes(k.signed_pre_key_signature.begin(), k.signed_pre_key_signature.end()))})};
+      if (!own_.account.empty()) kn.push_back(Node("device-identity", {}, own_.account));
+      children.push_back(Node("keys", {}, std::move(kn)));
+    } else {
+      log::warn("engine: retry receipt without keys", {{"agent", config_.agent_id}, {"error", keys ? (pre ? "no prekey" : pre.error().message) : keys.error().message}});
+    }
+  }
   channel_->send_node(Node("receipt", std::move(attrs), std::move(children)));
   log::info("engine: asked for a retry", {{"agent", config_.agent_id}, {"id", id}, {"count", std::to_string(count)}, {"cause", why}});
 }
