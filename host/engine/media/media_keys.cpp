@@ -16,6 +16,8 @@ const char* to_string(MediaErrorCode code) {
     case MediaErrorCode::bad_padding: return "bad_padding";
     case MediaErrorCode::file_hash_mismatch: return "file_hash_mismatch";
     case MediaErrorCode::image_failed: return "image_failed";
+    case MediaErrorCode::io: return "io";
+    case MediaErrorCode::too_large: return "too_large";
   }
   return "unknown";
 }

@@ -16,6 +16,8 @@ enum class MediaErrorCode {
   bad_padding,         // CBC decryption produced invalid PKCS#7 padding
   file_hash_mismatch,  // SHA-256 of the plaintext differs from fileSha256
   image_failed,        // the image codec refused the input
+  io,                  // the media host could not be reached or answered with an error
+  too_large,           // a downloaded body over the caller's bound
 };
 
 const char* to_string(MediaErrorCode code);
