@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MessageLogRepository: idempotent appends (ON CONFLICT DO NOTHING works on SQLite >= 3.24 and
+// PostgreSQL) and aggregate stats.
+#include "host/store/message_log_repository.hpp"
+
+namespace wabot::store {
+namespace {
+
+std::string ctx(std::string_view what, std::string_view message_id, std::string_view agent_id) {
+  return "failed to " + std::string(what) + " " + std::string(message_id) + " of agent " + std::string(agent_id);
+}
+
+}  // namespace
+
+Result<bool> MessageLogRepository::append(const LoggedMessage& m) {
+  if (m.agent_id.empty() || m.message_id.empty() || m.direction == MessageDirection::unset)
+    return make_error(ErrorCode::invalid_argument, "a logged message needs agent_id, message_id and a direction");
+  auto changed = db_.with_connection([&](Connection& c) {
+    return c.execute(
+        "INSERT INTO messages (agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id,"
+        " timestamp_ms, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " ON CONFLICT (agent_id, message_id) DO NOTHING",
+        {m.agent_id, m.message_id, m.chat_jid, m.sender_jid,
+         std::string(m.direction == MessageDirection::incoming ? "in" : "out"), m.type, sql_optional(m.text),
+         sql_optional(m.quoted_id), m.timestamp_ms, m.status, clock_()});
+  });
+  if (!changed) return changed.error().with_context(ctx("log message", m.message_id, m.agent_id));
+  return *changed > 0;
+}
+
+Result<std::optional<LoggedMessage>> MessageLogRepository::find(std::string_view agent_id,
+                                                                std::string_view message_id) {
+  auto rows = db_.with_connection([&](Connection& c) {
+    return c.query(
+        "SELECT agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id, timestamp_ms, status"
+        " FROM messages WHERE agent_id = $1 AND message_id = $2",
+        {std::string(agent_id), std::string(message_id)});
+  });
+  if (!rows) return rows.error().with_context(ctx("read message", message_id, agent_id));
+  if (rows->empty()) return std::optional<LoggedMessage>{};
+  const Row& r = rows->front();
+  LoggedMessage m;
+  m.agent_id = r.text(0);
+  m.message_id = r.text(1);
+  m.chat_jid = r.text(2);
+  m.sender_jid = r.text(3);
+  m.direction = r.text(4) == "in" ? MessageDirection::incoming : MessageDirection::outgoing;
+  m.type = r.text(5);
+  m.text = r.opt_text(6);
+  m.quoted_id = r.opt_text(7);
+  m.timestamp_ms = r.int64(8);
+  m.status = r.text(9);
+  return std::optional<LoggedMessage>(std::move(m));
+}
+
+Result<bool> MessageLogRepository::update_status(std::string_view agent_id, std::string_view message_id,
+                                                 std::string_view status) {
+  auto changed = db_.with_connection([&](Connection& c) {
+    return c.execute("UPDATE messages SET status = $1 WHERE agent_id = $2 AND message_id = $3",
+                     {std::string(status), std::string(agent_id), std::string(message_id)});
+  });
+  if (!changed) return changed.error().with_context(ctx("update the status of message", message_id, agent_id));
+  return *changed > 0;
+}
+
+Result<MessageStats> MessageLogRepository::stats(std::string_view agent_id) {
+  auto rows = db_.with_connection([&](Connection& c) {
+    return c.query(
+        "SELECT COALESCE(SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END), 0), MAX(timestamp_ms)"
+        " FROM messages WHERE agent_id = $1",
+        {std::string(agent_id)});
+  });
+  if (!rows) return rows.error().with_context("failed to count the messages of agent " + std::string(agent_id));
+  MessageStats stats;
+  if (!rows->empty()) {
+    const Row& r = rows->front();
+    stats.incoming = r.int64(0);
+    stats.outgoing = r.int64(1);
+    stats.last_activity_ms = r.opt_int64(2);
+  }
+  return stats;
+}
+
+}  // namespace wabot::store

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The tables: the seeds' whatsapp_user and api_keys, the message and AI execution logs, and the
+// engine's per-agent device and Signal state. All timestamps are epoch milliseconds in BIGINT columns.
+#include "host/store/schema.hpp"
+
+#include <string>
+
+namespace wabot::store {
+namespace {
+
+// Spelling differences between the dialects, substituted into the shared DDL below.
+std::string ddl(Dialect d, std::string sql) {
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
+      sql.replace(at, from.size(), to);
+  };
+  replace_all("{id}", d == Dialect::postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  replace_all("{blob}", d == Dialect::postgres ? "BYTEA" : "BLOB");
+  return sql;
+}
+
+std::vector<Migration> build() {
+  std::vector<Migration> m;
+  m.push_back({1, "create_whatsapp_user", [](Dialect d) {
+                 return std::vector<std::string>{
+                     ddl(d,
+                         "CREATE TABLE whatsapp_user ("
+                         " user_id TEXT NOT NULL,"
+                         " agent_id TEXT NOT NULL,"
+                         " agent_name TEXT NOT NULL,"
+                         " api_key TEXT,"
+                         " endpoint_url_run TEXT,"
+                         " status TEXT NOT NULL,"
+                         " last_connected_at BIGINT,"
+                         " last_disconnected_at BIGINT,"
+                         " created_at BIGINT NOT NULL,"
+                         " updated_at BIGINT NOT NULL,"
+                         " PRIMARY KEY (user_id, agent_id),"
+                         " CONSTRAINT whatsapp_user_agent_id_key UNIQUE (agent_id))"),
+                     "CREATE INDEX whatsapp_user_status_idx ON whatsapp_user (status, agent_id)",
+                 };
+               }});
+  // api_keys belongs to another service in PostgreSQL deployments: created only for embedded SQLite.
+  m.push_back({2, "create_api_keys_sqlite_only", [](Dialect d) {
+                 if (d != Dialect::sqlite) return std::vector<std::string>{};
+                 return std::vector<std::string>{
+                     "CREATE TABLE api_keys ("
+                     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                     " user_id TEXT NOT NULL,"
+                     " access_token TEXT NOT NULL,"
+                     " is_active BOOLEAN NOT NULL DEFAULT 1,"
+                     " created_at BIGINT NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000))",
+                     "CREATE INDEX api_keys_user_idx ON api_keys (user_id, created_at)",
+                 };
+               }});
+  m.push_back({3, "create_messages", [](Dialect d) {
+                 return std::vector<std::string>{
+                     ddl(d,
+                         "CREATE TABLE messages ("
+                         " id {id},"
+                         " agent_id TEXT NOT NULL,"
+                         " message_id TEXT NOT NULL,"
+                         " chat_jid TEXT NOT NULL,"
+                         " sender_jid TEXT NOT NULL,"
+                         " direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+                         " type TEXT NOT NULL,"
+                         " text TEXT,"
+                         " quoted_id TEXT,"
+                         " timestamp_ms BIGINT NOT NULL,"
+                         " status TEXT NOT NULL,"
+                         " created_at BIGINT NOT NULL,"
+                         " CONSTRAINT messages_agent_message_key UNIQUE (agent_id, message_id))"),
+                     "CREATE INDEX messages_agent_time_idx ON messages (agent_id, timestamp_ms)",
+                 };
+               }});
+  m.push_back({4, "create_ai_executions", [](Dialect d) {
+                 return std::vector<std::string>{
+                     ddl(d,
+                         "CREATE TABLE ai_executions ("
+                         " id {id},"
+                         " agent_id TEXT NOT NULL,"
+                         " trace_id TEXT NOT NULL,"
+                         " session_id TEXT NOT NULL,"
+                         " source TEXT NOT NULL,"
+                         " input TEXT NOT NULL,"
+                         " reply TEXT,"
+                         " status TEXT NOT NULL,"
+                         " http_status BIGINT,"
+                         " error TEXT,"
+                         " latency_ms BIGINT NOT NULL,"
+                         " created_at BIGINT NOT NULL)"),
+                     "CREATE INDEX ai_executions_agent_time_idx ON ai_executions (agent_id, created_at)",
+                 };
+               }});
+  // The engine's state. Every table is keyed by agent_id first; clear_agent() deletes them together.
+  // `account` (the serialized ADVSignedDeviceIdentity) stays NULL until pairing succeeds.
+  m.push_back({5, "create_engine_device_credentials", [](Dialect d) {
+                 return std::vector<std::string>{ddl(d,
+                                                     "CREATE TABLE engine_device_credentials ("
+                                                     " agent_id TEXT PRIMARY KEY,"
+                                                     " registration_id BIGINT NOT NULL,"
+                                                     " noise_private_key {blob} NOT NULL,"
+                                                     " noise_public_key {blob} NOT NULL,"
+                                                     " identity_private_key {blob} NOT NULL,"
+                                                     " identity_public_key {blob} NOT NULL,"
+                                                     " signed_prekey_id BIGINT NOT NULL,"
+                                                     " signed_prekey_private_key {blob} NOT NULL,"
+                                                     " signed_prekey_public_key {blob} NOT NULL,"
+                                                     " signed_prekey_signature {blob} NOT NULL,"
+                                                     " adv_secret_key {blob} NOT NULL,"
+                                                     " jid TEXT NOT NULL,"
+                                                     " lid TEXT NOT NULL,"
+                                                     " push_name TEXT NOT NULL,"
+                                                     " platform TEXT NOT NULL,"
+                                                     " business_name TEXT NOT NULL,"
+                                                     " account {blob},"
+                                                     " next_prekey_id BIGINT NOT NULL,"
+                                                     " created_at_ms BIGINT NOT NULL,"
+                                                     " updated_at_ms BIGINT NOT NULL)")};
+               }});
+  m.push_back({6, "create_engine_signal_tables", [](Dialect d) {
+                 return std::vector<std::string>{
+                     ddl(d,
+                         "CREATE TABLE engine_identity_keys ("
+                         " agent_id TEXT NOT NULL, address_name TEXT NOT NULL, device_id BIGINT NOT NULL,"
+                         " identity_key {blob} NOT NULL, updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, address_name, device_id))"),
+                     ddl(d,
+                         "CREATE TABLE engine_prekeys ("
+                         " agent_id TEXT NOT NULL, key_id BIGINT NOT NULL,"
+                         " private_key {blob} NOT NULL, public_key {blob} NOT NULL,"
+                         " uploaded BIGINT NOT NULL DEFAULT 0, created_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, key_id))"),
+                     ddl(d,
+                         "CREATE TABLE engine_signed_prekeys ("
+                         " agent_id TEXT NOT NULL, key_id BIGINT NOT NULL,"
+                         " private_key {blob} NOT NULL, public_key {blob} NOT NULL, signature {blob} NOT NULL,"
+                         " created_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, key_id))"),
+                     ddl(d,
+                         "CREATE TABLE engine_signal_sessions ("
+                         " agent_id TEXT NOT NULL, address_name TEXT NOT NULL, device_id BIGINT NOT NULL,"
+                         " record {blob} NOT NULL, updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, address_name, device_id))"),
+                     ddl(d,
+                         "CREATE TABLE engine_sender_keys ("
+                         " agent_id TEXT NOT NULL, group_id TEXT NOT NULL,"
+                         " sender_name TEXT NOT NULL, sender_device_id BIGINT NOT NULL,"
+                         " record {blob} NOT NULL, updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, group_id, sender_name, sender_device_id))"),
+                 };
+               }});
+  m.push_back({7, "create_engine_caches", [](Dialect d) {
+                 return std::vector<std::string>{
+                     ddl(d,
+                         "CREATE TABLE engine_device_lists ("
+                         " agent_id TEXT NOT NULL, user_jid TEXT NOT NULL, device_ids TEXT NOT NULL,"
+                         " updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, user_jid))"),
+                     ddl(d,
+                         "CREATE TABLE engine_lid_mappings ("
+                         " agent_id TEXT NOT NULL, lid TEXT NOT NULL, pn TEXT NOT NULL,"
+                         " updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, lid),"
+                         " CONSTRAINT engine_lid_mappings_pn_key UNIQUE (agent_id, pn))"),
+                     ddl(d,
+                         "CREATE TABLE engine_privacy_tokens ("
+                         " agent_id TEXT NOT NULL, jid TEXT NOT NULL, token {blob} NOT NULL,"
+                         " timestamp_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,"
+                         " PRIMARY KEY (agent_id, jid))"),
+                 };
+               }});
+  // Scaling out: which host runs each agent's connection, held for a TTL and renewed.
+  m.push_back({8, "create_agent_leases", [](Dialect) {
+                 return std::vector<std::string>{
+                     "CREATE TABLE agent_leases ("
+                     " agent_id TEXT PRIMARY KEY,"
+                     " holder TEXT NOT NULL,"
+                     " expires_at_ms BIGINT NOT NULL,"
+                     " acquired_at_ms BIGINT NOT NULL)",
+                 };
+               }});
+  return m;
+}
+
+}  // namespace
+
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations = build();
+  return migrations;
+}
+
+Result<MigrationReport> migrate(Database& db) { return apply_migrations(db, schema_migrations()); }
+
+}  // namespace wabot::store
