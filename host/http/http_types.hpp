@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The host's HTTP request/response model, independent of Poco: what the router hands a route handler
 // (plugins reach it through the SDK's http service) and what the handler fills in.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Maps (method, path) to a route handler. Patterns are literal segments and {name} parameters:
 // "/sessions/{agentId}/qr". Routes are added only by plugins through the SDK's http service.
 // Thread-safe: routes may be added while requests are being served.
@@ -37,8 +38,9 @@ class Router {
   };
   std::vector<RouteInfo> routes() const;
 
+  struct Route;  // opaque; public only so that router.cpp's helpers can name it
+
  private:
-  struct Route;
   mutable std::shared_mutex mutex_;
   std::vector<std::shared_ptr<const Route>> routes_;
 };

@@ -20,6 +20,8 @@ struct PluginsConfig {
   std::string directory;            // plugins.directory
   std::size_t queue_capacity = 1024;// plugins.queue_capacity: events buffered per plugin before drops
   std::vector<PluginSpec> plugins;  // in load order; stopped in reverse order
+  // Added by host/plugins (fields only ever appended):
+  std::size_t dispatch_threads = 2; // plugins.dispatch_threads: the one pool running every plugin's queue
 };
 
 }  // namespace wabot::plugins

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The SDK store service's backend over the store's repositories.
+#include "host/app/host_store.hpp"
+
+#include "host/store/ai_execution_repository.hpp"
+#include "host/store/message_log_repository.hpp"
+
+#include <algorithm>
+
+namespace wabot::app {
+namespace {
+
+wabot_status to_sdk_code(store::ErrorCode code) {
+  switch (code) {
+    case store::ErrorCode::invalid_argument: return WABOT_ERR_INVALID_ARGUMENT;
+    case store::ErrorCode::unavailable: return WABOT_ERR_RETRY;
+    default: return WABOT_ERR_INTERNAL;
+  }
+}
+
+Status unsupported_kv() {
+  return Status::error(WABOT_ERR_UNSUPPORTED, "plugin key/value storage is not available in this host yet");
+}
+
+}  // namespace
+
+Status HostStore::put(std::string_view, std::string_view, std::string_view) { return unsupported_kv(); }
+Result<std::string> HostStore::get(std::string_view, std::string_view) { return unsupported_kv(); }
+Status HostStore::remove(std::string_view, std::string_view) { return unsupported_kv(); }
+
+void HostStore::close() {
+  std::lock_guard lock(mutex_);
+  database_.reset();
+}
+
+std::shared_ptr<store::Database> HostStore::database() {
+  std::lock_guard lock(mutex_);
+  return database_;
+}
+
+Result<AgentStats> HostStore::agent_stats(std::string_view agent_id) {
+  auto db = database();
+  if (!db) return Status::error(WABOT_ERR_UNSUPPORTED, "the database is closed");
+  store::MessageLogRepository messages(*db);
+  store::AiExecutionRepository executions(*db);
+  auto message_stats = messages.stats(agent_id);
+  if (!message_stats.ok()) return Status::error(to_sdk_code(message_stats.error().code), message_stats.error().message);
+  auto ai_count = executions.count(agent_id);
+  if (!ai_count.ok()) return Status::error(to_sdk_code(ai_count.error().code), ai_count.error().message);
+  auto newest_ai = executions.latest(agent_id, 1);
+  if (!newest_ai.ok()) return Status::error(to_sdk_code(newest_ai.error().code), newest_ai.error().message);
+
+  AgentStats stats;
+  stats.incoming_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, message_stats->incoming));
+  stats.outgoing_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, message_stats->outgoing));
+  stats.ai_executions = static_cast<uint64_t>(std::max<std::int64_t>(0, *ai_count));
+  // The last activity is the newest message or AI call, whichever came later.
+  std::int64_t last_ms = message_stats->last_activity_ms.value_or(0);
+  if (!newest_ai->empty()) last_ms = std::max(last_ms, newest_ai->front().created_at_ms);
+  stats.last_activity_ms = last_ms;
+  return stats;
+}
+
+Status HostStore::record_ai_execution(const plugins::AiExecutionRecord& r) {
+  store::AiExecution e;
+  e.agent_id = r.agent_id;
+  e.trace_id = r.trace_id;
+  e.session_id = r.session_id;
+  e.source = r.source;
+  // The SDK record carries no input or reply text (they may be personal data); the log keeps the
+  // outcome, timing and status.
+  if (r.error_code.empty()) e.status = "success";
+  else if (r.error_code.find("TIMEOUT") != std::string::npos) e.status = "timeout";
+  else e.status = "error";
+  if (r.http_status != 0) e.http_status = r.http_status;
+  if (!r.error_code.empty() || !r.error_message.empty())
+    e.error = r.error_message.empty() ? r.error_code : r.error_code + ": " + r.error_message;
+  e.latency_ms = r.latency_ms;
+  auto db = database();
+  if (!db) return Status::error(WABOT_ERR_UNSUPPORTED, "the database is closed");
+  store::Status appended = store::AiExecutionRepository(*db).append(e);
+  if (!appended.ok()) return Status::error(to_sdk_code(appended.error().code), appended.error().message);
+  return Status::ok();
+}
+
+}  // namespace wabot::app

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SessionsBackend: what the SDK's "sessions" service needs from the sessions layer (implemented there;
+// test doubles live under tests/). Calls block and may be made from any thread.
+#pragma once
+
+#include <wabot/sessions.hpp>
+#include <wabot/status.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace wabot::plugins {
+
+struct SessionCreateRequest {
+  std::string user_id, agent_id, agent_name;
+  std::string api_key;  // secret: never logged
+  int64_t qr_wait_ms = 0;
+};
+
+struct SessionFilter {
+  std::string user_id, status, cursor;
+  uint32_t limit = 50;  // already defaulted and capped by the service
+};
+
+class SessionsBackend {
+ public:
+  virtual ~SessionsBackend() = default;
+  virtual Result<CreatedSession> create(const SessionCreateRequest& request) = 0;
+  virtual Result<SessionInfo> get(std::string_view agent_id) = 0;
+  virtual Result<SessionPage> list(const SessionFilter& filter) = 0;
+  virtual Result<bool> remove(std::string_view agent_id, bool logout) = 0;  // false: unknown agent
+  virtual Result<SessionInfo> reconnect(std::string_view agent_id, int64_t qr_wait_ms) = 0;
+  virtual Result<QrCode> wait_qr(std::string_view agent_id, int64_t timeout_ms) = 0;
+};
+
+}  // namespace wabot::plugins
