@@ -277,6 +277,10 @@ void PluginManager::publish(const PluginEvent& event) {
     std::lock_guard<std::mutex> lock(mutex_);
     plugins = plugins_;
   }
+  if (event.kind < WABOT_EVENT_MESSAGE_RECEIVED || event.kind > WABOT_EVENT_QR_UPDATED) {
+    log::error("unknown event kind not published", {{"kind", std::to_string(event.kind)}});
+    return;
+  }
   std::shared_ptr<const PluginEvent> shared;  // one copy shared by every queue, made only when needed
   for (const auto& plugin : plugins) {
     if (!plugin->is_running()) continue;

@@ -59,7 +59,10 @@ void TimerQueue::run() {
       continue;
     }
     if (next->second.due > Clock::now()) {
-      cv_.wait_until(lock, next->second.due);
+      // A copy: wait_until reads its argument after the lock was released and retaken, by which time
+      // the timer may have been cancelled and its node freed.
+      const Clock::time_point due = next->second.due;
+      cv_.wait_until(lock, due);
       continue;  // re-evaluate: a timer may have been added, cancelled, or we are stopping
     }
     Timer due = next->second;

@@ -553,8 +553,9 @@ typedef struct wabot_host_api {
   /* The message of the last failed host call on this thread; valid until the next host call on this
    * thread. Empty when there is none. */
   wabot_str_view (*last_error)(wabot_host* host);
-  /* Called by the plugin before a hook returns an error, to say why; the host puts it in its log line.
-   * The message is copied. Any thread. */
+  /* Called by the plugin before a hook (or route handler, or task) returns an error, to say why; the
+   * host puts it in its log line. Call it on the thread running that hook: the host keeps it per
+   * thread and reads it when the hook returns. The message is copied (at most 2048 bytes are kept). */
   void (*set_error)(wabot_host* host, wabot_str_view message);
 } wabot_host_api;
 
@@ -564,7 +565,8 @@ typedef struct wabot_plugin_descriptor {
   size_t struct_size;
   uint32_t abi_major;         /* WABOT_ABI_VERSION_MAJOR the plugin was built against */
   uint32_t abi_minor;
-  const char* name;           /* NUL-terminated, static: [a-z0-9_]{1,64}, unique in a host */
+  const char* name;           /* NUL-terminated, static: [A-Za-z0-9_-]{1,64}, unique in a host; it must
+                               * equal the name the config lists it under */
   const char* version;        /* NUL-terminated, static: the plugin's own semver "1.2.3" */
   const wabot_config_key* config_keys; /* the plugin's declared keys, may be NULL when count is 0 */
   size_t config_key_count;

@@ -31,7 +31,9 @@ class Host {
   const Table* service(std::string_view name, uint32_t major) const noexcept {
     if (!api_ || !api_->get_service) return nullptr;
     auto* table = static_cast<const Table*>(api_->get_service(host_, to_view(name), major));
-    if (!table || table->struct_size < sizeof(size_t)) return nullptr;
+    // The host refuses plugins built against a newer minor, so its tables are at least this large;
+    // a smaller one is a broken host and none of its fields can be trusted.
+    if (!table || table->struct_size < sizeof(Table)) return nullptr;
     return table;
   }
 
