@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SessionManager: the sessions/messaging backends over the engine clients, the store and the plugins.
+#include "host/sessions/session_manager.hpp"
+
+#include <atomic>
+#include <chrono>
+
+#include "host/common/log.hpp"
+#include "host/engine/transport/event_loop.hpp"
+#include "host/sessions/session_state_map.hpp"
+#include "host/store/adapters/database_credentials_store.hpp"
+#include "host/store/adapters/database_prekey_store.hpp"
+#include "host/store/api_key_repository.hpp"
+#include "host/store/whatsapp_user_repository.hpp"
+
+namespace wabot::sessions {
+
+using engine::client::ClientState;
+using engine::client::DisconnectReason;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Clock::time_point deadline_after(std::int64_t ms) { return Clock::now() + std::chrono::milliseconds(ms < 0 ? 0 : ms); }
+
+Status fail(wabot_status code, std::string message) { return Status::error(code, std::move(message)); }
+
+Status store_failure(const std::string& what, const store::Error& error) {
+  return fail(WABOT_ERR_INTERNAL, what + ": " + error.message);
+}
+
+Status not_found(std::string_view agent_id) {
+  return fail(WABOT_ERR_NOT_FOUND, "SESSION_NOT_FOUND: no session for agent " + std::string(agent_id));
+}
+
+}  // namespace
+
+// State shared by the manager and every client listener: a listener may outlive the manager by the
+// few events a stopping client still emits, so it holds this by weak_ptr.
+class SessionManager::Core {
+ public:
+  std::shared_ptr<store::Database> db;
+  SessionManagerOptions options;
+  engine::client::ClientConfig client_template;
+  std::shared_ptr<store::DatabaseCredentialsStore> credentials;
+  std::shared_ptr<store::DatabasePreKeyStore> prekeys;
+
+  void set_sink(EventSink sink) {
+    std::lock_guard lock(sink_mutex_);
+    sink_ = std::move(sink);
+  }
+
+  void publish(const plugins::PluginEvent& event) {
+    EventSink sink;
+    {
+      std::lock_guard lock(sink_mutex_);
+      sink = sink_;
+    }
+    if (!sink) return;
+    try {
+      sink(event);
+    } catch (const std::exception& e) {
+      log::warn("sessions: publishing an event failed", {{"agent", event.agent_id}, {"error", e.what()}});
+    }
+  }
+
+  void persist(const std::string& agent_id, store::SessionStatus status) {
+    store::WhatsappUserRepository users(*db);
+    auto r = users.update_status(agent_id, status);
+    if (!r) {
+      log::error("sessions: failed to persist status", {{"agent", agent_id},
+                                                         {"status", store::session_status_name(status)},
+                                                         {"error", r.error().message}});
+    }
+  }
+
+  // Whether the agent has linked device credentials (it then logs in without a QR).
+  engine::Result<bool> linked(const std::string& agent_id) {
+    auto loaded = credentials->load(agent_id);
+    if (!loaded.ok()) return loaded.error();
+    return loaded->has_value() && (*loaded)->is_linked();
+  }
+
+ private:
+  std::mutex sink_mutex_;
+  EventSink sink_;
+};
+
+namespace {
+
+// The client's events for one session (called on the client's strand, one at a time).
+class SessionListener final : public engine::client::ClientListener {
+ public:
+  SessionListener(std::weak_ptr<SessionManager::Core> core, std::weak_ptr<Session> session)
+      : core_(std::move(core)), session_(std::move(session)) {}
+
+  void set_generation(std::uint64_t generation) { generation_ = generation; }
+
+  void on_state(ClientState state, DisconnectReason reason, const std::string& detail) override {
+    auto core = core_.lock();
+    auto session = session_.lock();
+    if (!core || !session) return;
+    ClientState previous = ClientState::unset;
+    if (!session->on_state(generation_, state, previous)) return;
+    const std::string& agent = session->agent_id();
+    log::info("session state", {{"agent", agent},
+                                {"state", engine::client::state_name(state)},
+                                {"reason", engine::client::reason_name(reason)},
+                                {"detail", detail}});
+    if (auto status = persisted_status(state, session->logging_out())) core->persist(agent, *status);
+    plugins::PluginEvent event;
+    event.kind = WABOT_EVENT_SESSION_STATE;
+    event.agent_id = agent;
+    event.timestamp_ms = now_ms();
+    plugins::SessionStateData data;
+    data.previous = live_state(previous);
+    data.current = live_state(state);
+    data.reason = std::string(engine::client::reason_name(reason));
+    if (!detail.empty()) data.reason += ": " + detail;
+    event.session_state = std::move(data);
+    core->publish(event);
+  }
+
+  void on_qr(const std::string& text, const std::vector<std::uint8_t>& png) override {
+    auto core = core_.lock();
+    auto session = session_.lock();
+    if (!core || !session) return;
+    QrCode qr;
+    qr.text = text;
+    qr.png.assign(png.begin(), png.end());
+    qr.updated_at_ms = now_ms();
+    // The client shows the first ref longer than the later ones (transport.md §5).
+    std::int64_t lifetime_ms = qr_count_++ == 0 ? core->client_template.qr_first_ref_lifetime_ms
+                                                : core->client_template.qr_next_ref_lifetime_ms;
+    qr.expires_at_ms = qr.updated_at_ms + lifetime_ms;
+    if (!session->on_qr(generation_, qr)) return;
+    plugins::PluginEvent event;
+    event.kind = WABOT_EVENT_QR_UPDATED;
+    event.agent_id = session->agent_id();
+    event.timestamp_ms = qr.updated_at_ms;
+    event.qr = plugins::QrData{qr.text, qr.png, qr.updated_at_ms, qr.expires_at_ms};
+    core->publish(event);
+  }
+
+  void on_paired(const engine::Jid& device_jid, const engine::Jid& /*lid*/, const std::string& push_name) override {
+    if (auto session = session_.lock()) session->set_me(generation_, device_jid.to_string(), device_jid.user, push_name);
+  }
+
+  void on_connected() override {
+    auto core = core_.lock();
+    auto session = session_.lock();
+    if (!core || !session) return;
+    session->set_connected_at(generation_, now_ms());
+    // Who we are comes from the credentials (a resumed login has no pairing event).
+    auto loaded = core->credentials->load(session->agent_id());
+    if (loaded.ok() && loaded->has_value() && (*loaded)->device_jid) {
+      const auto& creds = **loaded;
+      session->set_me(generation_, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name);
+    }
+  }
+
+ private:
+  std::weak_ptr<SessionManager::Core> core_;
+  std::weak_ptr<Session> session_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t qr_count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionManager> SessionManager::create(std::shared_ptr<store::Database> database, SessionManagerOptions options,
+                                                       std::string& error) {
+  if (!database) {
+    error = "sessions: no database";
+    return nullptr;
+  }
+  auto config = make_client_config(options.engine);
+  if (!config.ok()) {
+    error = "sessions: " + config.error().message;
+    return nullptr;
+  }
+  if (options.loop_threads < 1 || options.loop_threads > 32) {
+    error = "sessions: the event loop needs 1..32 threads";
+    return nullptr;
+  }
+  auto core = std::make_shared<Core>();
+  core->db = database;
+  core->client_template = std::move(config.value());
+  if (options.tune_client) options.tune_client(core->client_template);
+  core->options = std::move(options);
+  core->credentials = std::make_shared<store::DatabaseCredentialsStore>(*database);
+  core->prekeys = std::make_shared<store::DatabasePreKeyStore>(*database);
+  auto loop = std::make_unique<engine::transport::EventLoop>(core->options.loop_threads);
+  if (!core->options.engine.tls_ca_file.empty()) {
+    boost::system::error_code ec;
+    loop->tls_context().load_verify_file(core->options.engine.tls_ca_file, ec);
+    if (ec) {
+      error = "sessions: whatsapp.tls_ca_file " + core->options.engine.tls_ca_file + ": " + ec.message();
+      return nullptr;
+    }
+  }
+  return std::unique_ptr<SessionManager>(new SessionManager(std::move(core), std::move(loop)));
+}
+
+SessionManager::SessionManager(std::shared_ptr<Core> core, std::unique_ptr<engine::transport::EventLoop> loop)
+    : core_(std::move(core)), loop_(std::move(loop)) {}
+
+SessionManager::~SessionManager() {
+  shutdown();
+  std::lock_guard lock(mutex_);
+  sessions_.clear();  // the clients go before the loop they belong to
+}
+
+void SessionManager::set_event_sink(EventSink sink) { core_->set_sink(std::move(sink)); }
+
+std::string SessionManager::resume_all(std::size_t& started) {
+  started = 0;
+  store::WhatsappUserRepository users(*core_->db);
+  std::optional<std::string> cursor;
+  do {
+    auto page = users.list({}, cursor, store::WhatsappUserRepository::kMaxPageSize);
+    if (!page) return "sessions: failed to list sessions to resume: " + page.error().message;
+    for (const auto& user : page->users) {
+      auto linked = core_->linked(user.agent_id);
+      if (!linked.ok()) {
+        log::error("sessions: cannot resume agent", {{"agent", user.agent_id}, {"error", linked.error().message}});
+        continue;
+      }
+      if (!*linked) continue;
+      auto session = find_or_add(user.agent_id);
+      if (!session) return "sessions: shutting down";
+      std::lock_guard lifecycle(session->lifecycle_mutex());
+      ensure_running(session);
+      ++started;
+    }
+    cursor = page->next_cursor;
+  } while (cursor);
+  log::info("sessions resumed", {{"agents", std::to_string(started)}});
+  return "";
+}
+
+void SessionManager::shutdown() {
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    for (auto& [id, s] : sessions_) sessions.push_back(s);
+  }
+  core_->set_sink(nullptr);  // the plugins are stopped before the sessions
+  // Ask every client to stop first, then wait: the closes run in parallel on the loop.
+  for (auto& s : sessions) {
+    s->limiter().shutdown();
+    if (auto c = s->client(); c && !is_terminal(c->state())) c->stop();
+  }
+  auto deadline = deadline_after(core_->options.stop_wait_ms);
+  for (auto& s : sessions) {
+    auto c = s->client();
+    if (!c) continue;
+    if (!s->wait_until(deadline, [&](const LiveState&) { return is_terminal(c->state()); }))
+      log::warn("sessions: a client did not stop in time", {{"agent", s->agent_id()}});
+  }
+  loop_->stop();
+  log::info("sessions stopped", {{"agents", std::to_string(sessions.size())}});
+}
+
+plugins::SessionCounts SessionManager::counts() const {
+  plugins::SessionCounts counts;
+  std::lock_guard lock(mutex_);
+  for (auto& [id, s] : sessions_) {
+    auto c = s->client();
+    if (!c) continue;
+    ++counts.sessions;
+    if (c->state() == ClientState::connected) ++counts.connected;
+  }
+  return counts;
+}
+
+std::shared_ptr<Session> SessionManager::find(std::string_view agent_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(agent_id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Session> SessionManager::find_or_add(const std::string& agent_id) {
+  std::lock_guard lock(mutex_);
+  if (shut_down_) return nullptr;
+  auto& slot = sessions_[agent_id];
+  if (!slot) slot = std::make_shared<Session>(agent_id, core_->options.rate_limit);
+  return slot;
+}
+
+void SessionManager::ensure_running(const std::shared_ptr<Session>& session) {
+  auto client = session->client();
+  if (client && !is_terminal(client->state())) return;
+  start_client(session);
+}
+
+void SessionManager::start_client(const std::shared_ptr<Session>& session) {
+  engine::client::ClientConfig config = core_->client_template;
+  config.agent_id = session->agent_id();
+  auto listener = std::make_shared<SessionListener>(core_, session);
+  auto client = engine::client::Client::create(*loop_, std::move(config), core_->credentials, core_->prekeys, listener);
+  session->set_logging_out(false);
+  // The generation is set before start(): no event can arrive earlier.
+  listener->set_generation(session->attach(client));
+  client->start();
+}
+
+void SessionManager::stop_client(const std::shared_ptr<Session>& session) {
+  auto client = session->client();
+  if (!client) return;
+  if (!is_terminal(client->state())) client->stop();
+  if (!session->wait_until(deadline_after(core_->options.stop_wait_ms),
+                           [&](const LiveState&) { return is_terminal(client->state()); }))
+    log::warn("sessions: the client did not stop in time", {{"agent", session->agent_id()}});
+}
+
+void SessionManager::wait_for_first_qr(const std::shared_ptr<Session>& session, std::int64_t wait_ms) {
+  if (wait_ms <= 0) wait_ms = core_->options.qr_wait_on_create_ms;
+  auto client = session->client();
+  session->wait_until(deadline_after(wait_ms), [&](const LiveState& live) {
+    return live.qr.has_value() || live.state == ClientState::pairing || live.state == ClientState::connected ||
+           (client && is_terminal(client->state()));
+  });
+}
+
+Result<SessionInfo> SessionManager::info(std::string_view agent_id, bool with_qr) {
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + std::string(agent_id), row.error());
+  if (!*row) return not_found(agent_id);
+  const store::WhatsappUser& user = **row;
+  SessionInfo info;
+  info.user_id = user.user_id;
+  info.agent_id = user.agent_id;
+  info.agent_name = user.agent_name;
+  info.status = std::string(store::session_status_name(user.status));
+  info.endpoint_url_run = user.endpoint_url_run.value_or("");
+  info.last_connected_at_ms = user.last_connected_at_ms.value_or(0);
+  info.last_disconnected_at_ms = user.last_disconnected_at_ms.value_or(0);
+  info.created_at_ms = user.created_at_ms;
+  info.updated_at_ms = user.updated_at_ms;
+  if (auto session = find(agent_id)) {
+    LiveState live = session->snapshot(with_qr);
+    info.has_client = live.has_client;
+    info.is_ready = live.state == ClientState::connected;
+    info.session_state = live_state(live.state);
+    info.qr = std::move(live.qr);
+    info.connected_at_ms = live.connected_at_ms;
+    info.me_jid = live.me_jid;
+    info.me_phone = live.me_phone;
+    info.me_push_name = live.me_push_name;
+  }
+  return info;
+}
+
+Result<CreatedSession> SessionManager::create(const plugins::SessionCreateRequest& request) {
+  if (request.user_id.empty() || request.agent_id.empty() || request.agent_name.empty())
+    return fail(WABOT_ERR_INVALID_ARGUMENT, "userId, agentId and agentName are required");
+  // 1. The API key: the user's newest active key in api_keys, else the one given.
+  std::optional<std::string> api_key;
+  store::ApiKeyRepository keys(*core_->db);
+  auto token = keys.newest_active_token(request.user_id);
+  if (!token) {
+    log::warn("sessions: api_keys lookup failed; using the request's key",
+              {{"agent", request.agent_id}, {"error", token.error().message}});
+  } else if (*token) {
+    api_key = **token;
+  }
+  if (!api_key && !request.api_key.empty()) api_key = request.api_key;
+  // 2. The whatsapp_user upsert (api.md).
+  store::WhatsappUserRepository users(*core_->db);
+  store::WhatsappUserUpsert upsert;
+  upsert.user_id = request.user_id;
+  upsert.agent_id = request.agent_id;
+  upsert.agent_name = request.agent_name;
+  upsert.api_key = api_key;
+  std::string base = core_->options.ai_backend_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  upsert.default_endpoint_url_run = base + "/agents/" + request.agent_id + "/execute";
+  auto outcome = users.upsert(upsert);
+  if (!outcome) {
+    if (outcome.error().code == store::ErrorCode::agent_id_taken)
+      return fail(WABOT_ERR_ALREADY_EXISTS, "AGENT_ID_TAKEN: agent " + request.agent_id + " belongs to another user");
+    return store_failure("failed to save session " + request.agent_id, outcome.error());
+  }
+  // 3. The client: stored linked credentials log in; otherwise wait for the first QR.
+  auto session = find_or_add(request.agent_id);
+  if (!session) return fail(WABOT_ERR_NOT_READY, "sessions are shutting down");
+  {
+    std::lock_guard lifecycle(session->lifecycle_mutex());
+    ensure_running(session);
+  }
+  auto linked = core_->linked(request.agent_id);
+  if (!linked.ok()) return fail(WABOT_ERR_INTERNAL, "failed to read credentials of " + request.agent_id + ": " + linked.error().message);
+  if (!*linked) wait_for_first_qr(session, request.qr_wait_ms);
+  auto got = info(request.agent_id, true);
+  if (!got) return got.status();
+  return CreatedSession{std::move(got.value()), outcome->created};
+}
+
+Result<SessionInfo> SessionManager::get(std::string_view agent_id) { return info(agent_id, true); }
+
+Result<SessionPage> SessionManager::list(const plugins::SessionFilter& filter) {
+  store::WhatsappUserFilter f;
+  if (!filter.user_id.empty()) f.user_id = filter.user_id;
+  if (!filter.status.empty()) {
+    f.status = store::parse_session_status(filter.status);
+    if (!f.status)
+      return fail(WABOT_ERR_INVALID_ARGUMENT, "status must be awaiting_qr, connected, disconnected or auth_failed");
+  }
+  int limit = static_cast<int>(std::min<uint32_t>(std::max<uint32_t>(filter.limit, 1), store::WhatsappUserRepository::kMaxPageSize));
+  std::optional<std::string> cursor;
+  if (!filter.cursor.empty()) cursor = filter.cursor;
+  store::WhatsappUserRepository users(*core_->db);
+  auto page = users.list(f, cursor, limit);
+  if (!page) {
+    if (page.error().code == store::ErrorCode::invalid_argument) return fail(WABOT_ERR_INVALID_ARGUMENT, page.error().message);
+    return store_failure("failed to list sessions", page.error());
+  }
+  SessionPage out;
+  for (const auto& user : page->users) {
+    auto one = info(user.agent_id, false);
+    if (one) out.sessions.push_back(std::move(one.value()));  // a row deleted meanwhile is skipped
+  }
+  out.next_cursor = page->next_cursor.value_or("");
+  return out;
+}
+
+Result<bool> SessionManager::remove(std::string_view agent_id_view, bool logout) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  auto session = find(agent_id);
+  if (!*row && !session) return false;
+  if (logout) {
+    auto linked = core_->linked(agent_id);
+    if (!session && linked.ok() && *linked) session = find_or_add(agent_id);
+    if (session) {
+      std::lock_guard lifecycle(session->lifecycle_mutex());
+      auto client = session->client();
+      // Unlinking needs an open connection: a stopped agent with a linked device connects first.
+      if ((!client || is_terminal(client->state())) && linked.ok() && *linked) {
+        start_client(session);
+        client = session->client();
+        session->wait_until(deadline_after(core_->options.stop_wait_ms), [&](const LiveState& live) {
+          return live.state == ClientState::connected || is_terminal(client->state());
+        });
+      }
+      if (client && !is_terminal(client->state())) {
+        session->set_logging_out(true);
+        client->logout();
+        if (!session->wait_until(deadline_after(core_->options.stop_wait_ms + core_->client_template.logout_timeout_ms),
+                                 [&](const LiveState&) { return is_terminal(client->state()); }))
+          log::warn("sessions: logout did not finish in time", {{"agent", agent_id}});
+        stop_client(session);
+      }
+    }
+    // Whatever the server said, no key of this device stays behind.
+    if (auto cleared = core_->credentials->clear(agent_id); !cleared.ok())
+      return fail(WABOT_ERR_INTERNAL, "failed to delete credentials of " + agent_id + ": " + cleared.error().message);
+  } else if (session) {
+    std::lock_guard lifecycle(session->lifecycle_mutex());
+    stop_client(session);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(agent_id);
+  }
+  if (session) session->limiter().shutdown();  // queued sends of a deleted agent end now
+  auto removed = users.remove(agent_id);
+  if (!removed) return store_failure("failed to delete session " + agent_id, removed.error());
+  log::info("session deleted", {{"agent", agent_id}, {"logout", logout ? "true" : "false"}});
+  return true;
+}
+
+Result<SessionInfo> SessionManager::reconnect(std::string_view agent_id_view, int64_t qr_wait_ms) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  if (!*row) return not_found(agent_id);
+  auto session = find_or_add(agent_id);
+  if (!session) return fail(WABOT_ERR_NOT_READY, "sessions are shutting down");
+  {
+    std::lock_guard lifecycle(session->lifecycle_mutex());
+    stop_client(session);
+    if (auto cleared = core_->credentials->clear(agent_id); !cleared.ok())
+      return fail(WABOT_ERR_INTERNAL, "failed to delete credentials of " + agent_id + ": " + cleared.error().message);
+    start_client(session);
+  }
+  wait_for_first_qr(session, qr_wait_ms);
+  return info(agent_id, true);
+}
+
+Result<QrCode> SessionManager::wait_qr(std::string_view agent_id_view, int64_t timeout_ms) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  if (!*row) return not_found(agent_id);
+  auto session = find_or_add(agent_id);
+  if (!session) return fail(WABOT_ERR_NOT_READY, "sessions are shutting down");
+  auto already_connected = [&] {
+    return fail(WABOT_ERR_ALREADY_EXISTS, "ALREADY_CONNECTED: agent " + agent_id + " is paired and connected");
+  };
+  {
+    std::lock_guard lifecycle(session->lifecycle_mutex());
+    LiveState live = session->snapshot(true);
+    if (live.state == ClientState::connected) return already_connected();
+    if (live.qr && live.qr->expires_at_ms > now_ms()) return *live.qr;
+    ensure_running(session);
+  }
+  if (timeout_ms <= 0) timeout_ms = 60'000;
+  auto client = session->client();
+  session->wait_until(deadline_after(timeout_ms), [&](const LiveState& live) {
+    return (live.qr && live.qr->expires_at_ms > now_ms()) || live.state == ClientState::connected ||
+           (client && is_terminal(client->state()));
+  });
+  LiveState live = session->snapshot(true);
+  if (live.qr && live.qr->expires_at_ms > now_ms()) return *live.qr;
+  if (live.state == ClientState::connected) return already_connected();
+  return fail(WABOT_ERR_TIMEOUT, "QR_TIMEOUT: no QR for agent " + agent_id + " within " + std::to_string(timeout_ms) + " ms");
+}
+
+Result<std::string> SessionManager::admit_send(const std::string& agent_id, std::shared_ptr<Session>& session) {
+  session = find(agent_id);
+  if (!session) {
+    store::WhatsappUserRepository users(*core_->db);
+    auto row = users.get(agent_id);
+    if (!row) return store_failure("failed to read session " + agent_id, row.error());
+    if (!*row) return not_found(agent_id);
+    return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + agent_id + " has no running WhatsApp client");
+  }
+  // Every send of the agent shares this budget; a full queue is refused at once.
+  switch (session->limiter().acquire()) {
+    case SendLimiter::Admission::granted: break;
+    case SendLimiter::Admission::queue_full:
+      return fail(WABOT_ERR_RATE_LIMITED, "RATE_LIMITED: the send queue of agent " + agent_id + " is full");
+    default: return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + agent_id + " is shutting down");
+  }
+  auto client = session->client();
+  if (!client || client->state() != ClientState::connected)
+    return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + agent_id + " is not connected");
+  return std::string();
+}
+
+Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
+  if (send.to.empty() || send.text.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and text are required");
+  std::shared_ptr<Session> session;
+  if (auto admitted = admit_send(send.agent_id, session); !admitted) return admitted;
+  // INTEGRATION(engine-msg): the Signal-encrypted send lives in the engine's messaging layer, which
+  // this build does not contain yet; refusing is honest, a fake id would not be.
+  return fail(WABOT_ERR_UNSUPPORTED, "sending messages needs the engine messaging layer, which this build does not include yet");
+}
+
+Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
+  if (send.to.empty() || send.data.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and data are required");
+  std::shared_ptr<Session> session;
+  if (auto admitted = admit_send(send.agent_id, session); !admitted) return admitted;
+  return fail(WABOT_ERR_UNSUPPORTED, "sending media needs the engine messaging layer, which this build does not include yet");
+}
+
+Status SessionManager::set_typing(const std::string& agent_id, const std::string& chat_jid, wabot_typing_state state) {
+  if (state != WABOT_TYPING_COMPOSING && state != WABOT_TYPING_PAUSED)
+    return fail(WABOT_ERR_INVALID_ARGUMENT, "typing state must be composing or paused");
+  auto jid = engine::Jid::parse(chat_jid);
+  if (!jid.ok() || jid->user.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid chat jid");
+  auto session = find(agent_id);
+  if (!session) return not_found(agent_id);
+  auto client = session->client();
+  if (!client || client->state() != ClientState::connected)
+    return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + agent_id + " is not connected");
+  // A chatstate is a presence hint, not a message: it does not use the send budget.
+  engine::Node node("chatstate", {{"to", jid.value()}},
+                    engine::NodeList{engine::Node(state == WABOT_TYPING_COMPOSING ? "composing" : "paused")});
+  client->send_node(std::move(node));
+  return Status::ok();
+}
+
+}  // namespace wabot::sessions
