@@ -8,6 +8,7 @@
 #include "host/engine/client/connection_verdict.hpp"
 #include "host/engine/client/prekey_upload.hpp"
 #include "host/engine/pairing/device_credentials.hpp"
+#include "host/engine/transport/websocket_connection.hpp"
 #include "test_util.hpp"
 
 using namespace wabot::engine;
@@ -20,6 +21,7 @@ class ClientPartsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(classifies_stream_errors);
   CPPUNIT_TEST(classifies_failures);
   CPPUNIT_TEST(builds_prekey_stanzas);
+  CPPUNIT_TEST(parses_websocket_urls);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -85,6 +87,21 @@ class ClientPartsTest : public CppUnit::TestFixture {
     const Node* skey = round->child("skey");
     CPPUNIT_ASSERT_EQUAL(std::string("000001"), to_hex(*skey->child("id")->bytes()));
     CPPUNIT_ASSERT_EQUAL(std::size_t(64), skey->child("signature")->bytes()->size());
+  }
+
+  void parses_websocket_urls() {
+    auto wa = transport::WebSocketUrl::parse("wss://web.whatsapp.com/ws/chat");
+    CPPUNIT_ASSERT(wa.ok() && wa->tls);
+    CPPUNIT_ASSERT_EQUAL(std::string("web.whatsapp.com"), wa->host);
+    CPPUNIT_ASSERT_EQUAL(std::string("443"), wa->port);
+    CPPUNIT_ASSERT_EQUAL(std::string("/ws/chat"), wa->target);
+    auto sim = transport::WebSocketUrl::parse("ws://127.0.0.1:38205/ws/chat?x=1");
+    CPPUNIT_ASSERT(sim.ok() && !sim->tls);
+    CPPUNIT_ASSERT_EQUAL(std::string("38205"), sim->port);
+    CPPUNIT_ASSERT_EQUAL(std::string("/ws/chat?x=1"), sim->target);
+    CPPUNIT_ASSERT_EQUAL(std::string("/"), transport::WebSocketUrl::parse("ws://h")->target);
+    for (const char* bad : {"http://h/ws", "ws://", "ws://:80/x", "ws://h:abc/", "ws://h:1234567/", "web.whatsapp.com"})
+      CPPUNIT_ASSERT_MESSAGE(bad, !transport::WebSocketUrl::parse(bad).ok());
   }
 };
 

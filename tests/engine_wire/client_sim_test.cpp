@@ -3,6 +3,7 @@
 // reconnect after a dropped socket, 401 and 440 stream errors, failure 401, wrong root key, logout.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "host/engine/client/client.hpp"
@@ -43,6 +44,7 @@ class ClientSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(rotates_qr_refs_then_gives_up);
   CPPUNIT_TEST(keepalive_timeout_triggers_a_reconnect);
   CPPUNIT_TEST(wss_to_a_plain_server_fails_in_the_tls_handshake);
+  CPPUNIT_TEST(garbage_from_the_server_ends_in_a_reconnect);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -222,6 +224,19 @@ class ClientSimTest : public CppUnit::TestFixture {
       return false;
     });
     CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), failed);
+  }
+
+  void garbage_from_the_server_ends_in_a_reconnect() {
+    if (skip()) return;
+    Agent a = pair("agent-1");
+    CPPUNIT_ASSERT(std::llabs(a.client->server_time_offset_s()) < 60);
+    auto jid = store_->get("agent-1")->device_jid->to_string();
+    auto r = sim_->post("/fault/garbage", "{\"jid\":" + WaSimProcess::json_string(jid) + ",\"bytes\":100}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.second, 200, r.first);
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), a.listener->wait_count("connected", 2));
+    bool saw = false;
+    for (auto& e : a.listener->events()) saw |= e.kind == "disconnected" && e.text.find("undecryptable") != std::string::npos;
+    CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), saw);
   }
 
  private:

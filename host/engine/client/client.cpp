@@ -220,9 +220,10 @@ void Client::on_frame(std::vector<std::uint8_t>&& frame) {
   if (phase_ != Phase::transport || !cipher_) return;
   auto plain = cipher_->decrypt(frame);
   if (!plain) {
-    // whatsmeow logs and drops undecryptable frames; the counter has advanced with the server's.
-    log::warn("engine: dropped an undecryptable frame", {{"agent", config_.agent_id}, {"error", plain.error().message}});
-    return;
+    // Over TCP a failed tag means the two counters no longer agree, and every later frame would fail
+    // too (whatsmeow logs and waits for the keepalive to notice); we reconnect at once instead.
+    log::warn("engine: undecryptable frame, reconnecting", {{"agent", config_.agent_id}, {"error", plain.error().message}});
+    return drop_connection(DisconnectReason::connection_lost, "undecryptable frame from the server", true);
   }
   auto node = binary::decode_frame_plaintext(*plain);
   if (!node) {
@@ -337,6 +338,7 @@ void Client::handle_pair_success(const Node& node) {
     return terminate(ClientState::disconnected, DisconnectReason::store_failed, s.error().message);
   }
   send_raw_node(r.reply);
+  if (r.server_time_s) server_time_offset_s_ = *r.server_time_s - static_cast<std::int64_t>(now_unix_s());
   set_state(ClientState::pairing);
   log::info("engine: paired", {{"agent", config_.agent_id}, {"jid", r.device_jid.to_string()}});
   notify(config_.agent_id, "paired", [&] { listener_->on_paired(r.device_jid, r.lid, creds_->push_name); });
@@ -351,6 +353,12 @@ void Client::handle_success(const Node& node) {
     if (auto lid = node.attr_jid("lid")) {
       creds_->lid = *lid;
       if (auto s = save_credentials(); !s) log::warn("engine: cannot save the LID", {{"agent", config_.agent_id}, {"error", s.error().message}});
+    }
+  }
+  if (auto t = node.attr("t")) {
+    try {
+      server_time_offset_s_ = std::stoll(*t) - static_cast<std::int64_t>(now_unix_s());
+    } catch (...) {
     }
   }
   backoff_.reset();

@@ -51,6 +51,8 @@ class Client : public std::enable_shared_from_this<Client> {
   void send_iq(Node iq, IqCallback callback, std::int64_t timeout_ms = 0);
 
   ClientState state() const { return state_.load(); }
+  // Server clock minus ours, in seconds, from the last <success>/<pair-success> `t` (0 before that).
+  std::int64_t server_time_offset_s() const { return server_time_offset_s_.load(); }
   const ClientConfig& config() const { return config_; }
 
  private:
@@ -102,6 +104,7 @@ class Client : public std::enable_shared_from_this<Client> {
   std::shared_ptr<ClientListener> listener_;
 
   std::atomic<ClientState> state_{ClientState::unset};
+  std::atomic<std::int64_t> server_time_offset_s_{0};
   bool running_ = false;
   std::optional<store::Credentials> creds_;
 
