@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -47,6 +48,23 @@ Error scrubbed(Error error, const std::string& secret) {
 
 constexpr std::ptrdiff_t kMaxPoolSessions = 1024;
 
+// Poco's displayText() carries the driver's message; plain std::exception only has what().
+std::string describe(const std::exception& e) {
+  if (auto* poco = dynamic_cast<const Poco::Exception*>(&e)) return poco->displayText();
+  return e.what();
+}
+
+// For catch (...): whatever was thrown, as text.
+std::string describe_current() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return describe(e);
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 // Poco 1.11 leaks the libpq connection object (~34 KB) on every failed connect. Before any call that
 // may open a new connection, PQping (which cleans up after itself) checks that the server answers, so
 // an outage costs failed pings instead of leaked memory.
@@ -74,6 +92,9 @@ struct Database::Impl {
   // PostgreSQL
   std::unique_ptr<Poco::Data::SessionPool> pool;
   std::unique_ptr<std::counting_semaphore<kMaxPoolSessions>> pool_slots;
+  // Set after a call failed as unavailable, cleared by the next success: while set, every call pings
+  // first, so an outage does not make the pool (re)connect through Poco on each call.
+  std::atomic<bool> postgres_suspect{false};
 };
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -119,10 +140,14 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url_text, cons
       // WAL with synchronous=NORMAL is durable against process crashes (only an OS crash can lose
       // the last commits), which is the failure the credentials guarantee is about.
       s << "PRAGMA synchronous = NORMAL", now;
-    } catch (const Poco::Exception& e) {
-      return make_error(ErrorCode::unavailable, "cannot open the SQLite database " + redacted + ": " + e.displayText());
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::unavailable, "cannot open the SQLite database " + redacted + ": " + describe(e));
     }
   } else {
+    // Sessions run in UTC so TIMESTAMP WITHOUT TIME ZONE columns of an adopted whatsapp_user table
+    // convert to and from epoch milliseconds the same way on every host.
+    if (impl->url.postgres_conninfo.find("options=") == std::string::npos)
+      impl->url.postgres_conninfo += " options='-cTimeZone=UTC'";  // no space: Poco 1.11 splits on spaces
     int max_sessions = std::clamp(options.postgres_pool_max_sessions, 1, static_cast<int>(kMaxPoolSessions));
     if (auto down = ping_postgres(impl->url.postgres_conninfo))
       return make_error(ErrorCode::unavailable, scrub("cannot connect to " + redacted + ": " + *down, secret));
@@ -133,9 +158,8 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url_text, cons
       Poco::Data::Session probe = impl->pool->get();
       using Poco::Data::Keywords::now;
       probe << "SELECT 1", now;
-    } catch (const Poco::Exception& e) {
-      return make_error(ErrorCode::unavailable,
-                        scrub("cannot connect to " + redacted + ": " + e.displayText(), secret));
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::unavailable, scrub("cannot connect to " + redacted + ": " + describe(e), secret));
     }
   }
   log::info("database opened", {{"url", redacted}, {"dialect", dialect_name(impl->url.dialect)}});
@@ -173,9 +197,8 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
         }
       }
       return status;
-    } catch (const std::exception& e) {
-      std::string what = e.what();
-      if (auto* poco = dynamic_cast<const Poco::Exception*>(&e)) what = poco->displayText();
+    } catch (...) {
+      std::string what = describe_current();
       if (begun) {
         try {
           if (d.url.dialect == Dialect::sqlite) {
@@ -208,7 +231,7 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
     if (!d.pool_slots->try_acquire_for(timeout))
       return make_error(ErrorCode::unavailable, "no free database connection after " +
                                                     std::to_string(d.options.postgres_acquire_timeout_ms) + " ms");
-    if (d.pool->idle() == 0) {
+    if (d.postgres_suspect.load() || d.pool->idle() == 0) {
       if (auto down = ping_postgres(d.url.postgres_conninfo)) {
         d.pool_slots->release();
         return make_error(ErrorCode::unavailable, "cannot get a database connection: " + *down);
@@ -223,6 +246,7 @@ Status Database::run(bool transactional, const std::function<Status(Connection&)
       result = make_error(ErrorCode::unavailable, std::string("cannot get a database connection: ") + e.what());
     }
     d.pool_slots->release();
+    d.postgres_suspect.store(!result.ok() && result.error().code == ErrorCode::unavailable);
   }
   if (!result.ok()) return scrubbed(result.error(), secret);
   return result;

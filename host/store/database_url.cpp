@@ -45,7 +45,11 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-// libpq conninfo value: always single-quoted, with \ and ' escaped, so any byte is safe.
+// Poco 1.11's PostgreSQL connector splits the conninfo on spaces before libpq sees it, so a value
+// with a space (even quoted) cannot be passed; such URLs are refused with a clear error.
+bool has_space(std::string_view value) { return value.find(' ') != std::string_view::npos; }
+
+// libpq conninfo value: always single-quoted, with \ and ' escaped.
 void append_conninfo(std::string& out, std::string_view key, std::string_view value) {
   if (!out.empty()) out.push_back(' ');
   out.append(key);
@@ -131,6 +135,8 @@ Result<DatabaseUrl> parse_postgres(std::string_view scheme, std::string_view res
   auto dbname = percent_decode(path);
   if (!user || !password || !host || !dbname) return bad_url("bad percent-encoding in the postgres URL");
   if (dbname->find('/') != std::string::npos) return bad_url("the database name must not contain '/'");
+  if (has_space(*user) || has_space(*password) || has_space(*host) || has_space(*dbname))
+    return bad_url("spaces in the user, password, host or database name are not supported by the PostgreSQL driver");
 
   DatabaseUrl out;
   out.dialect = Dialect::postgres;
@@ -155,6 +161,8 @@ Result<DatabaseUrl> parse_postgres(std::string_view scheme, std::string_view res
     auto value = percent_decode(pair.substr(eq + 1));
     if (!key || !value) return bad_url("bad percent-encoding in the postgres URL query");
     if (!is_keyword(*key)) return bad_url("query parameter names must be libpq keywords such as sslmode");
+    if (has_space(*value))
+      return bad_url("spaces in query parameter values are not supported by the PostgreSQL driver");
     append_conninfo(conninfo, *key, *value);
     if (!redacted_query.empty()) redacted_query.push_back('&');
     if (*key == "password") {

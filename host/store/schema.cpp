@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The tables: the seeds' whatsapp_user and api_keys, the message and AI execution logs, and the
-// engine's per-agent device and Signal state. All timestamps are epoch milliseconds in BIGINT columns.
+// engine's per-agent device and Signal state. Timestamps are epoch milliseconds in BIGINT columns, except
+// whatsapp_user in PostgreSQL, which keeps the seeds' TIMESTAMPTZ columns (see below).
 #include "host/store/schema.hpp"
 
 #include <string>
@@ -21,7 +22,26 @@ std::string ddl(Dialect d, std::string sql) {
 
 std::vector<Migration> build() {
   std::vector<Migration> m;
+  // PostgreSQL: the seeds' table with TIMESTAMPTZ columns, adopted as it is when the Node.js service
+  // already created it (a deployment moving over keeps its sessions); agent_id uniqueness is added.
   m.push_back({1, "create_whatsapp_user", [](Dialect d) {
+                 if (d == Dialect::postgres)
+                   return std::vector<std::string>{
+                       "CREATE TABLE IF NOT EXISTS whatsapp_user ("
+                       " user_id TEXT NOT NULL,"
+                       " agent_id TEXT NOT NULL,"
+                       " agent_name TEXT NOT NULL,"
+                       " api_key TEXT,"
+                       " endpoint_url_run TEXT,"
+                       " status TEXT NOT NULL,"
+                       " last_connected_at TIMESTAMPTZ,"
+                       " last_disconnected_at TIMESTAMPTZ,"
+                       " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                       " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                       " PRIMARY KEY (user_id, agent_id))",
+                       "CREATE UNIQUE INDEX IF NOT EXISTS whatsapp_user_agent_id_key ON whatsapp_user (agent_id)",
+                       "CREATE INDEX IF NOT EXISTS whatsapp_user_status_idx ON whatsapp_user (status, agent_id)",
+                   };
                  return std::vector<std::string>{
                      ddl(d,
                          "CREATE TABLE whatsapp_user ("
@@ -179,6 +199,17 @@ std::vector<Migration> build() {
                      " expires_at_ms BIGINT NOT NULL,"
                      " acquired_at_ms BIGINT NOT NULL)",
                  };
+               }});
+  // The SDK "store" service: plugin-private key/value rows. Keys are blobs so any bytes are allowed
+  // (PostgreSQL TEXT refuses NUL and invalid UTF-8).
+  m.push_back({9, "create_plugin_kv", [](Dialect d) {
+                 return std::vector<std::string>{ddl(d,
+                                                     "CREATE TABLE plugin_kv ("
+                                                     " plugin TEXT NOT NULL,"
+                                                     " kv_key {blob} NOT NULL,"
+                                                     " kv_value {blob},"
+                                                     " updated_at_ms BIGINT NOT NULL,"
+                                                     " PRIMARY KEY (plugin, kv_key))")};
                }});
   return m;
 }

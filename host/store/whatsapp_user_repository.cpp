@@ -5,9 +5,26 @@
 namespace wabot::store {
 namespace {
 
-constexpr const char* kColumns =
-    "user_id, agent_id, agent_name, api_key, endpoint_url_run, status, last_connected_at, "
-    "last_disconnected_at, created_at, updated_at";
+// In PostgreSQL the table has the seeds' shape (TIMESTAMPTZ columns, possibly created by the Node.js
+// service with UUID ids): times cross the wire as epoch milliseconds converted in SQL, never as
+// TIMESTAMP values (Poco 1.11 drops their fractions), and ids are read as text. SQLite stores BIGINT ms.
+std::string ms_of(Dialect d, const char* column) {
+  if (d != Dialect::postgres) return column;
+  return std::string("CAST(EXTRACT(EPOCH FROM ") + column + ") * 1000 AS BIGINT)";
+}
+
+std::string ts(Dialect d, const std::string& param) {
+  if (d != Dialect::postgres) return param;
+  return "to_timestamp(CAST(" + param + " AS BIGINT) / 1000.0)";
+}
+
+std::string columns(Dialect d) {
+  const bool pg = d == Dialect::postgres;
+  return std::string(pg ? "CAST(user_id AS TEXT), CAST(agent_id AS TEXT)" : "user_id, agent_id") +
+         ", agent_name, api_key, endpoint_url_run, " + (pg ? "CAST(status AS TEXT)" : "status") + ", " +
+         ms_of(d, "last_connected_at") + ", " + ms_of(d, "last_disconnected_at") + ", " + ms_of(d, "created_at") +
+         ", " + ms_of(d, "updated_at");
+}
 
 WhatsappUser from_row(const Row& r) {
   WhatsappUser u;
@@ -25,7 +42,7 @@ WhatsappUser from_row(const Row& r) {
 }
 
 Result<std::optional<WhatsappUser>> select_one(Connection& c, std::string_view agent_id) {
-  auto rows = c.query(std::string("SELECT ") + kColumns + " FROM whatsapp_user WHERE agent_id = $1",
+  auto rows = c.query("SELECT " + columns(c.dialect()) + " FROM whatsapp_user WHERE agent_id = $1",
                       {std::string(agent_id)});
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<WhatsappUser>{};
@@ -71,7 +88,7 @@ Result<WhatsappUserPage> WhatsappUserRepository::list(const WhatsappUserFilter& 
   if (filter.status && *filter.status == SessionStatus::unset)
     return make_error(ErrorCode::invalid_argument, "status filter is unset");
   // Conditions are appended only when present: PostgreSQL cannot infer a type for "$1 IS NULL".
-  std::string sql = std::string("SELECT ") + kColumns + " FROM whatsapp_user WHERE 1 = 1";
+  std::string sql = "SELECT " + columns(db_.dialect()) + " FROM whatsapp_user WHERE 1 = 1";
   Params params;
   auto add = [&](const char* condition, SqlValue value) {
     params.push_back(std::move(value));
@@ -110,14 +127,15 @@ Result<UpsertOutcome> WhatsappUserRepository::upsert(const WhatsappUserUpsert& i
         auto updated = c.execute(
             "UPDATE whatsapp_user SET agent_name = $1, api_key = COALESCE($2, api_key),"
             " endpoint_url_run = CASE WHEN endpoint_url_run IS NULL OR endpoint_url_run = '' THEN $3"
-            " ELSE endpoint_url_run END, updated_at = $4 WHERE agent_id = $5",
+            " ELSE endpoint_url_run END, updated_at = " + ts(c.dialect(), "$4") + " WHERE agent_id = $5",
             {in.agent_name, sql_optional(in.api_key), in.default_endpoint_url_run, now, in.agent_id});
         if (!updated) return updated.error();
       } else {
         auto inserted = c.execute(
             "INSERT INTO whatsapp_user (user_id, agent_id, agent_name, api_key, endpoint_url_run, status,"
             " last_connected_at, last_disconnected_at, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, 'awaiting_qr', NULL, NULL, $6, $6)",
+            " VALUES ($1, $2, $3, $4, $5, 'awaiting_qr', NULL, NULL, " + ts(c.dialect(), "$6") + ", " +
+                ts(c.dialect(), "$6") + ")",
             {in.user_id, in.agent_id, in.agent_name, sql_optional(in.api_key), in.default_endpoint_url_run, now});
         if (!inserted) return inserted.error();
       }
@@ -140,10 +158,11 @@ Result<UpsertOutcome> WhatsappUserRepository::upsert(const WhatsappUserUpsert& i
 Result<bool> WhatsappUserRepository::update_status(std::string_view agent_id, SessionStatus status) {
   if (status == SessionStatus::unset) return make_error(ErrorCode::invalid_argument, "status is unset");
   const std::int64_t now = clock_();
-  std::string sql = "UPDATE whatsapp_user SET status = $1, updated_at = $2";
-  if (status == SessionStatus::connected) sql += ", last_connected_at = $2";
+  const std::string at = ts(db_.dialect(), "$2");
+  std::string sql = "UPDATE whatsapp_user SET status = $1, updated_at = " + at;
+  if (status == SessionStatus::connected) sql += ", last_connected_at = " + at;
   if (status == SessionStatus::disconnected || status == SessionStatus::auth_failed)
-    sql += ", last_disconnected_at = $2";
+    sql += ", last_disconnected_at = " + at;
   sql += " WHERE agent_id = $3";
   auto changed = db_.with_connection([&](Connection& c) {
     return c.execute(sql, {std::string(session_status_name(status)), now, std::string(agent_id)});
@@ -155,7 +174,7 @@ Result<bool> WhatsappUserRepository::update_status(std::string_view agent_id, Se
 Result<bool> WhatsappUserRepository::update_api_key(std::string_view agent_id,
                                                     const std::optional<std::string>& api_key) {
   auto changed = db_.with_connection([&](Connection& c) {
-    return c.execute("UPDATE whatsapp_user SET api_key = $1, updated_at = $2 WHERE agent_id = $3",
+    return c.execute("UPDATE whatsapp_user SET api_key = $1, updated_at = " + ts(c.dialect(), "$2") + " WHERE agent_id = $3",
                      {sql_optional(api_key), clock_(), std::string(agent_id)});
   });
   if (!changed) return changed.error().with_context(ctx("update the API key", agent_id));

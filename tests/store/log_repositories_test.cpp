@@ -8,6 +8,7 @@
 #include "host/store/ai_execution_repository.hpp"
 #include "host/store/api_key_repository.hpp"
 #include "host/store/message_log_repository.hpp"
+#include "host/store/plugin_kv_repository.hpp"
 #include "test_database.hpp"
 
 using namespace wabot::store;
@@ -52,6 +53,8 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(message_status_update);
   CPPUNIT_TEST(message_append_rejects_incomplete);
   CPPUNIT_TEST(ai_executions_append_count_and_latest);
+  CPPUNIT_TEST(plugin_kv_put_get_remove_with_any_bytes);
+  CPPUNIT_TEST(plugin_kv_enforces_sdk_limits);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
  protected:
@@ -65,7 +68,7 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     if (backend() == Backend::postgres) {
       // Another service owns this table in PostgreSQL deployments; wabot only reads it.
       t_->exec("CREATE TABLE api_keys (id BIGSERIAL PRIMARY KEY, user_id UUID NOT NULL, access_token TEXT NOT NULL,"
-               " is_active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+               " is_active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMPTZ DEFAULT now())");
     }
   }
   void tearDown() override { t_.reset(); }
@@ -86,6 +89,9 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     insert_key("old-active", true, 300);
     insert_key("newest-active", true, 10);
     insert_key("newer-but-revoked", false, 1);
+    if (backend() == Backend::postgres)
+      t_->exec("INSERT INTO api_keys (user_id, access_token, is_active, created_at) VALUES ('" + std::string(kUser) +
+               "', 'undated', TRUE, NULL)");
     ApiKeyRepository keys(t_->db());
     auto token = ok(keys.newest_active_token(kUser));
     CPPUNIT_ASSERT_EQUAL(std::string("newest-active"), token.value());
@@ -177,6 +183,35 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t(120), latest[1].latency_ms);
     CPPUNIT_ASSERT(latest[0].created_at_ms > latest[1].created_at_ms);
     CPPUNIT_ASSERT(!ai.latest("bot", 0).ok());
+  }
+
+  void plugin_kv_put_get_remove_with_any_bytes() {
+    PluginKvRepository kv(t_->db(), clock_.fn());
+    const std::string key("k\0\xff\xfe", 4);  // NUL and invalid UTF-8 are fine in keys and values
+    const std::string value("v\0\x80 payload", 11);
+    CPPUNIT_ASSERT(!ok(kv.get("cleanup", key)).has_value());
+    ok(kv.put("cleanup", key, value));
+    CPPUNIT_ASSERT_EQUAL(value, ok(kv.get("cleanup", key)).value());
+    ok(kv.put("cleanup", key, "second"));
+    CPPUNIT_ASSERT_EQUAL(std::string("second"), ok(kv.get("cleanup", key)).value());
+    CPPUNIT_ASSERT(!ok(kv.get("metrics", key)).has_value());  // namespaced by plugin
+    ok(kv.put("cleanup", "empty", ""));
+    auto empty = ok(kv.get("cleanup", "empty"));
+    CPPUNIT_ASSERT(empty.has_value());
+    CPPUNIT_ASSERT(empty->empty());
+    CPPUNIT_ASSERT(ok(kv.remove("cleanup", key)));
+    CPPUNIT_ASSERT(!ok(kv.remove("cleanup", key)));
+    CPPUNIT_ASSERT(!ok(kv.get("cleanup", key)).has_value());
+  }
+
+  void plugin_kv_enforces_sdk_limits() {
+    PluginKvRepository kv(t_->db(), clock_.fn());
+    CPPUNIT_ASSERT(kv.put("p", "", "v").error().code == ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT(kv.put("p", std::string(257, 'k'), "v").error().code == ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT(kv.put("p", "k", std::string((1u << 20) + 1, 'v')).error().code == ErrorCode::invalid_argument);
+    const std::string big((1u << 20), '\x01');
+    ok(kv.put("p", std::string(256, 'k'), big));
+    CPPUNIT_ASSERT(big == ok(kv.get("p", std::string(256, 'k'))).value());
   }
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "host/store/schema.hpp"
 #include "host/store/whatsapp_user_repository.hpp"
 #include "test_database.hpp"
 
@@ -233,5 +234,61 @@ class PostgresWhatsappUserRepositoryTest : public WhatsappUserRepositoryTest {
   Backend backend() const override { return Backend::postgres; }
 };
 
+// A PostgreSQL database where the Node.js service already created whatsapp_user (UUID user ids,
+// VARCHAR, TIMESTAMP WITHOUT TIME ZONE): wabot adopts the table and its rows as they are.
+class PostgresLegacyWhatsappUserTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(PostgresLegacyWhatsappUserTest);
+  CPPUNIT_TEST(existing_node_table_is_adopted_with_its_rows);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void existing_node_table_is_adopted_with_its_rows() {
+    auto t = TestDatabase::create(Backend::postgres, false);
+    t->exec("CREATE TABLE whatsapp_user (user_id UUID NOT NULL, agent_id VARCHAR(255) NOT NULL,"
+            " agent_name VARCHAR(255), api_key VARCHAR(255), endpoint_url_run TEXT,"
+            " status VARCHAR(32) DEFAULT 'awaiting_qr', last_connected_at TIMESTAMP, last_disconnected_at TIMESTAMP,"
+            " created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,"
+            " PRIMARY KEY (user_id, agent_id))");
+    t->exec("INSERT INTO whatsapp_user VALUES ('ff2c9e4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b', 'legacy-bot', 'Legacy',"
+            " 'old-key', 'https://old/run', 'connected', '2026-01-15 10:30:00.123', NULL, '2026-01-01 00:00:00',"
+            " '2026-01-15 10:30:00.123')");
+    auto migrated = migrate(t->db());
+    CPPUNIT_ASSERT_MESSAGE(migrated ? "" : migrated.error().message, migrated.ok());
+
+    std::int64_t now_ms = 1'768'500'000'456;
+    WhatsappUserRepository repo(t->db(), [&] { return now_ms; });
+    auto legacy = ok(repo.get("legacy-bot"));
+    CPPUNIT_ASSERT(legacy.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("ff2c9e4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), legacy->user_id);
+    CPPUNIT_ASSERT(legacy->status == SessionStatus::connected);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(1'768'473'000'123), legacy->last_connected_at_ms.value());
+    CPPUNIT_ASSERT(!legacy->last_disconnected_at_ms.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(1'767'225'600'000), legacy->created_at_ms);
+
+    auto again = ok(repo.upsert({legacy->user_id, "legacy-bot", "Renamed", std::nullopt, "https://new/default"}));
+    CPPUNIT_ASSERT(!again.created);
+    CPPUNIT_ASSERT_EQUAL(std::string("https://old/run"), again.user.endpoint_url_run.value());
+    CPPUNIT_ASSERT_EQUAL(std::string("old-key"), again.user.api_key.value());
+    CPPUNIT_ASSERT_EQUAL(now_ms, again.user.updated_at_ms);  // milliseconds survive the TIMESTAMP column
+
+    now_ms += 1;
+    CPPUNIT_ASSERT(ok(repo.update_status("legacy-bot", SessionStatus::disconnected)));
+    CPPUNIT_ASSERT_EQUAL(now_ms, ok(repo.get("legacy-bot"))->last_disconnected_at_ms.value());
+
+    auto fresh = ok(repo.upsert({"0b9a3c1e-0000-4000-8000-000000000001", "new-bot", "New", std::string("k"), "https://x"}));
+    CPPUNIT_ASSERT(fresh.created);
+    CPPUNIT_ASSERT(fresh.user.status == SessionStatus::awaiting_qr);
+    auto page = ok(repo.list({std::string("ff2c9e4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), std::nullopt}, std::nullopt, 10));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), page.users.size());
+    // The adopted table now refuses one agent_id under two users, like ours.
+    auto taken = repo.upsert({"0b9a3c1e-0000-4000-8000-000000000001", "legacy-bot", "X", std::nullopt, "https://x"});
+    CPPUNIT_ASSERT(taken.error().code == ErrorCode::agent_id_taken);
+    // A user id the legacy UUID column cannot hold is a clean error, not a crash.
+    auto bad = repo.upsert({"not-a-uuid", "another-bot", "X", std::nullopt, "https://x"});
+    CPPUNIT_ASSERT(!bad.ok());
+  }
+};
+
 CPPUNIT_TEST_SUITE_REGISTRATION(SqliteWhatsappUserRepositoryTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(PostgresLegacyWhatsappUserTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(PostgresWhatsappUserRepositoryTest);
