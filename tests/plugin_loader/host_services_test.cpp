@@ -13,6 +13,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+
 using namespace wabot::plugins;
 using namespace wabot::plugins::testing;
 
@@ -28,6 +30,9 @@ class HostServicesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(missingBackendIsUnsupported);
   CPPUNIT_TEST(configGettersCheckDeclaredType);
   CPPUNIT_TEST(responseCallbacksRefuseHeaderInjection);
+  CPPUNIT_TEST(invalidHandlesAndViewsAreRefused);
+  CPPUNIT_TEST(postedWorkRunsOnThePluginQueue);
+  CPPUNIT_TEST(timersCanOnlyBeCancelledByTheirOwner);
   CPPUNIT_TEST_SUITE_END();
 
   LogCapture* logs_ = nullptr;
@@ -212,6 +217,46 @@ class HostServicesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, http_service()->set_status(handle, 42));
     CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, http_service()->add_header(handle, wabot::to_view("X-A"), wabot::to_view("1")));
     CPPUNIT_ASSERT_EQUAL(size_t(1), response.headers.size());
+  }
+
+  void invalidHandlesAndViewsAreRefused() {
+    wabot_send_text req{sizeof(req), wabot::to_view("agent-1"), wabot::to_view("62811"), wabot::to_view("hi"), {}, nullptr, 0, {}, 0};
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, messaging_service()->send_text(nullptr, &req, nullptr));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, messaging_service()->send_text(a_, nullptr, nullptr));
+    wabot_str_view out{};
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, config_service()->get_string(nullptr, wabot::to_view("tick"), &out));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, config_service()->get_shared(a_, {nullptr, 3}, &out));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, log_service()->write(a_, 42, wabot::to_view("x"), nullptr, 0));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, log_service()->write(a_, WABOT_LOG_INFO, wabot::to_view("x"), nullptr, 3));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, events_service()->subscribe(a_, 1u << 30));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT,
+                         http_service()->add_route(a_, wabot::to_view("BREW"), wabot::to_view("/coffee"), nullptr, nullptr));
+    CPPUNIT_ASSERT(host_api()->get_service(a_, {nullptr, 4}, 1) == nullptr);
+    CPPUNIT_ASSERT(!last_error().empty());
+  }
+
+  static void count_task(void* counter) { static_cast<std::atomic<int>*>(counter)->fetch_add(1); }
+
+  void postedWorkRunsOnThePluginQueue() {
+    std::atomic<int> counter{0};
+    for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, scheduler_service()->post(a_, &count_task, &counter));
+    CPPUNIT_ASSERT(manager_->wait_idle_ms(5000));
+    CPPUNIT_ASSERT_EQUAL(5, counter.load());
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, scheduler_service()->post(a_, nullptr, nullptr));
+    manager_->stop_all();
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_NOT_READY, scheduler_service()->post(a_, &count_task, &counter));
+  }
+
+  void timersCanOnlyBeCancelledByTheirOwner() {
+    std::atomic<int> counter{0};
+    wabot_timer_id id = 0;
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, scheduler_service()->schedule(a_, 3'600'000, 0, &count_task, &counter, &id));
+    CPPUNIT_ASSERT(id != 0);
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_NOT_FOUND, scheduler_service()->cancel(b_, id));  // not b's timer
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, scheduler_service()->cancel(a_, id));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_NOT_FOUND, scheduler_service()->cancel(a_, id));
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_ERR_INVALID_ARGUMENT, scheduler_service()->schedule(a_, -1, 0, &count_task, &counter, &id));
+    CPPUNIT_ASSERT_EQUAL(0, counter.load());
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(HostServicesTest);

@@ -27,7 +27,9 @@ if(NOT EXISTS ${prefix}/include/wabot/abi.h OR NOT config_file)
 endif()
 # Only the temp prefix is on the search path: the example cannot see the source tree.
 step("configure the example" ${CMAKE_COMMAND} -S ${EXAMPLE_DIR} -B ${build}
-     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
+     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+     # The installed headers must stay warning-free under strict flags a third party may use.
+     "-DCMAKE_CXX_FLAGS=-Werror -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion")
 step("build the example" ${CMAKE_COMMAND} --build ${build} -j 2)
 if(NOT EXISTS ${build}/echo_handler.so)
   message(FATAL_ERROR "the example did not produce echo_handler.so")

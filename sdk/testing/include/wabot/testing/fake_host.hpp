@@ -2,7 +2,8 @@
 // FakeHost: an in-memory wabot host for plugin unit tests. It implements every v1 service table over
 // plain containers: it checks the descriptor and config like the real host, records routes and lets a
 // test call them, injects events synchronously, captures sends, typing and logs, runs timers on a fake
-// clock, and keeps store data in a map. Single process, no threads of its own.
+// clock, and keeps store data in a map. No threads of its own and not thread-safe: drive it from the
+// test's thread (plugin code it calls runs synchronously inside those calls).
 #pragma once
 
 #include <wabot/abi.h>
@@ -156,10 +157,11 @@ class FakeHost {
   HttpResult call(const HttpCall& call) {
     HttpResult result;
     std::map<std::string, std::string> params;
-    const RouteRecord* route = nullptr;
+    // A copy: the handler may add routes, which would move the vector's elements.
+    std::optional<RouteRecord> route;
     for (const RouteRecord& r : routes_) {
       params.clear();
-      if (r.method == call.method && match(r.pattern, call.path, params)) { route = &r; break; }
+      if (r.method == call.method && match(r.pattern, call.path, params)) { route = r; break; }
     }
     if (!route) {
       result.status = 404;
