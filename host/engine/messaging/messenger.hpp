@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Messenger: one agent's Signal messaging over a linked connection. Sends (usync devices, prekey
+// bundles, per-device pkmsg/msg with our other devices' DeviceSentMessage copies, completion on the
+// server ack) and receives (decrypt, unpad, unwrap, receipt or nack, retry receipts both ways,
+// sender keys), reporting to a MessagingListener.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/engine/messaging/device_list.hpp"
+#include "host/engine/messaging/message_content.hpp"
+#include "host/engine/messaging/messaging_events.hpp"
+#include "host/engine/messaging/stanza_channel.hpp"
+#include "host/engine/signal/signal_protocol.hpp"
+
+namespace wabot::engine::messaging {
+
+// Who we are on the connection (from the linked credentials).
+struct OwnIdentity {
+  Jid device_jid;          // our PN AD-JID, e.g. 15551234567:7@s.whatsapp.net
+  std::optional<Jid> lid;  // our LID AD-JID
+  Bytes account;           // ADVSignedDeviceIdentity (sent as <device-identity> with pkmsgs)
+  std::uint32_t registration_id = 0;
+};
+
+struct MessengerConfig {
+  std::string agent_id;
+  std::string push_name = "wabot";         // sent with presence available
+  std::int64_t send_timeout_ms = 30'000;   // stanza out until the server ack
+  std::int64_t iq_timeout_ms = 30'000;     // usync and prekey fetches
+  std::int64_t device_cache_ttl_ms = 300'000;
+  std::size_t recent_sends_kept = 256;     // answered from on retry receipts
+  std::uint32_t max_retry_receipts = 5;    // per message id
+};
+
+struct OutgoingText {
+  Jid to;  // a user (PN or LID, non-AD)
+  std::string text;
+  std::vector<std::string> mentions;  // JIDs; put "@<user>" into the text yourself
+  std::optional<QuotedMessage> quoted;
+};
+
+class Messenger : public std::enable_shared_from_this<Messenger> {
+ public:
+  using SendCallback = std::function<void(Result<SentMessage>)>;
+
+  static std::shared_ptr<Messenger> create(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
+                                           std::unique_ptr<signal::SignalProtocol> signal,
+                                           std::shared_ptr<MessagingListener> listener);
+  Messenger(const Messenger&) = delete;
+  Messenger& operator=(const Messenger&) = delete;
+
+  // Returns at once; the callback runs once (on the channel's thread) with the acked send or an error.
+  void send_text(OutgoingText message, SendCallback callback);
+  // Any Message to a user; id empty = generate one.
+  void send_message(const Jid& to, wabot::proto::Message message, std::string id, SendCallback callback);
+
+  // Every stanza the connection did not consume (message, receipt, notification, ...).
+  void handle_node(const Node& node);
+
+  // <presence type="available" name=push_name/>; receipts stop being "inactive" afterwards.
+  void send_presence_available();
+  // <chatstate to><composing/>|<paused/></chatstate>
+  void send_chatstate(const Jid& to, bool composing);
+
+  // The LID user a PN user maps to, when known (learned from usync, stanza attributes, ...).
+  std::optional<Jid> lid_for(const Jid& pn_user) const;
+  const OwnIdentity& own() const { return own_; }
+
+ private:
+  struct SendJob;
+  struct SentRecord {
+    std::string id;
+    Jid chat;
+    wabot::proto::Message message;
+  };
+
+  Messenger(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
+            std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener);
+
+  void resolve_devices(std::shared_ptr<SendJob> job);
+  void ensure_sessions(std::shared_ptr<SendJob> job);
+  void encrypt_and_send(std::shared_ptr<SendJob> job);
+  void fail(const std::shared_ptr<SendJob>& job, const Error& error);
+
+  void handle_message(const Node& node);
+  void handle_receipt(const Node& node);
+  void handle_retry_receipt(const Node& node);
+  void handle_notification(const Node& node);
+  void send_retry_receipt(const Node& message, const std::string& why);
+  void ack(const Node& node, const std::string& cls, const std::string& error = {});
+
+  // Address for Signal: the LID device when the JID is PN and a mapping is known (locked).
+  Jid signal_jid_locked(const Jid& device) const;
+  void learn_mapping_locked(const Jid& pn, const Jid& lid);
+  bool is_own_user(const Jid& jid) const;
+  std::string next_sid();
+
+  MessengerConfig config_;
+  OwnIdentity own_;
+  std::shared_ptr<StanzaChannel> channel_;
+  std::shared_ptr<MessagingListener> listener_;
+
+  mutable std::mutex mu_;  // guards everything below (the Signal store included)
+  std::unique_ptr<signal::SignalProtocol> signal_;
+  DeviceListCache devices_;
+  std::map<std::string, std::string> pn_to_lid_;  // PN user -> LID user (bounded by contacts)
+  std::map<std::string, std::string> lid_to_pn_;
+  std::deque<SentRecord> recent_sends_;
+  std::map<std::string, std::uint32_t> retry_counts_;  // message id -> retry receipts sent
+  std::map<std::string, std::uint32_t> retries_answered_;
+  bool presence_sent_ = false;
+  std::uint64_t sid_counter_ = 0;
+};
+
+}  // namespace wabot::engine::messaging
