@@ -6,6 +6,9 @@
 #include <chrono>
 #include <future>
 
+#include <boost/asio/post.hpp>
+#include <openssl/crypto.h>
+
 #include "host/common/log.hpp"
 #include "host/engine/agent/client_stanza_channel.hpp"
 #include "host/engine/agent/messaging_client_listener.hpp"
@@ -681,6 +684,49 @@ Result<QrCode> SessionManager::wait_qr(std::string_view agent_id_view, int64_t t
   if (live.qr && live.qr->expires_at_ms > now_ms()) return *live.qr;
   if (live.state == ClientState::connected) return already_connected();
   return fail(WABOT_ERR_TIMEOUT, "QR_TIMEOUT: no QR for agent " + agent_id + " within " + std::to_string(timeout_ms) + " ms");
+}
+
+Result<bool> SessionManager::check_api_key(std::string_view agent_id_view, std::string_view token) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  if (!*row) return not_found(agent_id);
+  const auto& stored = (**row).api_key;
+  // CRYPTO_memcmp: the time does not depend on where the bytes differ (only the length can leak).
+  bool match = stored && !token.empty() && stored->size() == token.size() &&
+               CRYPTO_memcmp(stored->data(), token.data(), token.size()) == 0;
+  if (match) return true;
+  {
+    std::lock_guard lock(refresh_mutex_);
+    auto now = Clock::now();
+    auto it = last_key_refresh_.find(agent_id);
+    if (it != last_key_refresh_.end() && now - it->second < std::chrono::seconds(10)) return false;
+    last_key_refresh_[agent_id] = now;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return false;
+  }
+  // The re-read runs on the engine loop so the caller's 401 is not delayed by it.
+  std::weak_ptr<Core> weak = core_;
+  boost::asio::post(loop_->context(), [weak, agent_id, user_id = (**row).user_id, stored] {
+    auto core = weak.lock();
+    if (!core) return;
+    store::ApiKeyRepository keys(*core->db);
+    auto token = keys.newest_active_token(user_id);
+    if (!token) {
+      log::warn("sessions: api_keys re-read failed", {{"agent", agent_id}, {"error", token.error().message}});
+      return;
+    }
+    if (!*token || *token == stored) return;  // nothing newer: keep the stored key
+    store::WhatsappUserRepository users(*core->db);
+    if (auto r = users.update_api_key(agent_id, *token); !r)
+      log::warn("sessions: failed to store the rotated api key", {{"agent", agent_id}, {"error", r.error().message}});
+    else
+      log::info("sessions: api key updated from api_keys", {{"agent", agent_id}});
+  });
+  return false;
 }
 
 Result<std::string> SessionManager::admit_send(const std::string& agent_id, std::shared_ptr<Session>& session) {

@@ -90,6 +90,7 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(stream_error_440_persists_disconnected_and_stays_stopped);
   CPPUNIT_TEST(create_rules_and_lookups);
   CPPUNIT_TEST(send_limiter_refusal_is_rate_limited);
+  CPPUNIT_TEST(api_key_check_is_exact_and_follows_a_rotation);
   CPPUNIT_TEST(text_between_two_agents_is_acked_logged_and_published);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
@@ -365,6 +366,24 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     assert_code(WABOT_ERR_UNSUPPORTED, manager_->send_text(plugins::TextSend{"alice", "123456789-1600000000@g.us", "x", "", {}, "", 0}).status());
     // Typing indicators go out on the connection (relayed live by the simulator).
     CPPUNIT_ASSERT(manager_->set_typing("alice", phone_b + "@s.whatsapp.net", WABOT_TYPING_COMPOSING).is_ok());
+  }
+
+  void api_key_check_is_exact_and_follows_a_rotation() {
+    if (skip()) return;
+    auto req = request("bot-8");
+    req.api_key = "key-one";
+    ok(manager_->create(req));
+    CPPUNIT_ASSERT(ok(manager_->check_api_key("bot-8", "key-one")));
+    assert_code(WABOT_ERR_NOT_FOUND, manager_->check_api_key("nobody", "x").status());
+    if (backend() == Backend::sqlite) {  // api_keys belongs to another service on PostgreSQL
+      // The user rotates the key in api_keys: the first mismatch re-reads it, then the new key works.
+      t_->exec("INSERT INTO api_keys (user_id, access_token, is_active) VALUES ('user-1', 'key-two', 1)");
+      CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-two")));
+      CPPUNIT_ASSERT(eventually([&] { return ok(manager_->check_api_key("bot-8", "key-two")); }));
+      CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-one")));
+    }
+    CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-onf")));
+    CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "")));
   }
 
   void send_limiter_refusal_is_rate_limited() {
