@@ -233,6 +233,16 @@ class SimE2eTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, counters->getValue<int>("incomingMessages"));
     Reply bad = request(port_, "POST", "/agents/alice/messages", R"({"to":"not a phone","message":"x"})", "key-alice");
     CPPUNIT_ASSERT_EQUAL(400, bad.status);
+
+    // A rotated key in api_keys (SQLite creates that table; PostgreSQL deployments own it elsewhere):
+    // the first call with it is 401 and starts the re-read; a later call goes through.
+    if (backend() == Backend::sqlite) {
+      t_->exec("INSERT INTO api_keys (user_id, access_token, is_active, created_at) VALUES ('user-alice', 'rotated-key', 1, 4102444800000)");
+      const std::string hello = R"({"to":"15557654322","message":"after rotation"})";
+      CPPUNIT_ASSERT_EQUAL(401, request(port_, "POST", "/agents/alice/messages", hello, "rotated-key").status);
+      CPPUNIT_ASSERT(eventually([&] { return request(port_, "POST", "/agents/alice/messages", hello, "rotated-key").status == 200; }));
+      CPPUNIT_ASSERT_EQUAL(401, request(port_, "POST", "/agents/alice/messages", hello, "key-alice").status);
+    }
   }
 
   // 10 sends at once with burst 5 and queue 3: 5 go at once, 3 wait for tokens and still arrive, 2
