@@ -5,9 +5,11 @@
 # connected agent is given.
 #
 # Usage: bench/rest_api.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
-#   BENCH_AGENT=<id> BENCH_TOKEN=<key> BENCH_TO=<phone> BENCH_URL=<http://host:port>: also time
-#   POST /agents/{id}/messages against an already running, paired wabot (rate_limit set high in its
-#   config so the limiter never queues), BENCH_SENDS times (default 200), one at a time.
+#   Then p50/p99 of POST /agents/{id}/messages: rest_api.so in the host's HTTP server over the real
+#   SessionManager and the WhatsApp simulator, limiter off, BENCH_SENDS (200) sequential sends between
+#   two paired agents (rest_api_sim_e2e_test's sendLatency; needs `npm ci` in tests/wa_sim).
+#   BENCH_AGENT=<id> BENCH_TOKEN=<key> BENCH_TO=<phone> BENCH_URL=<http://host:port>: instead time
+#   the sends against an already running, paired wabot (rate_limit set high in its config).
 # Needs: wrk, nginx (apt-get install -y wrk nginx-light), curl.
 set -euo pipefail
 
@@ -80,6 +82,11 @@ for path in /health /sessions/bench-agent; do
   echo "GET $path: wabot $W req/s, nginx static $N req/s, ratio wabot/nginx $RATIO"
 done
 echo "(POST /sessions answered $(cat "$WORK/create.status"); GET /sessions/bench-agent answered $SESSION_STATUS)"
+
+if [ -z "${BENCH_AGENT:-}" ] && [ -x "$BUILD_DIR/bin/rest_api_sim_e2e_test" ]; then
+  WABOT_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" WABOT_BINARY_DIR="$BUILD_DIR" WABOT_BENCH_SENDS="${BENCH_SENDS:-200}" WABOT_TEST="SqliteSimE2eTest::sendLatency" \
+    "$BUILD_DIR/bin/rest_api_sim_e2e_test" 2>&1 | grep -a "^POST /agents" || echo "send latency: rest_api_sim_e2e_test failed" >&2
+fi
 
 if [ -n "${BENCH_AGENT:-}" ]; then
   SENDS=${BENCH_SENDS:-200}

@@ -24,6 +24,7 @@
 #include <Poco/StreamCopier.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -87,6 +88,7 @@ class SimE2eTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(createScanConnectQrConflictListDelete);
   CPPUNIT_TEST(textsThroughTheApiArriveQuotedAndAuthorised);
   CPPUNIT_TEST(burstBeyondTheQueueIsRateLimited);
+  CPPUNIT_TEST(sendLatency);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
  protected:
@@ -102,6 +104,12 @@ class SimE2eTest : public CppUnit::TestFixture {
   std::shared_ptr<http::HttpServer> server_;
   std::unique_ptr<rest_api_test::OpenApiChecker> checker_;
   uint16_t port_ = 0;
+
+  // WABOT_BENCH_SENDS=N (bench/rest_api.sh): sendLatency times N sends and the limiter is off.
+  static int bench_sends() {
+    const char* v = std::getenv("WABOT_BENCH_SENDS");
+    return v ? std::atoi(v) : 0;
+  }
 
   void expect_schema(const std::string& pattern, const std::string& method, const Reply& r) {
     std::string problem = checker_->check(pattern, method, r.status, r.body);
@@ -125,6 +133,7 @@ class SimE2eTest : public CppUnit::TestFixture {
     o.rate_limit.burst = 5;
     o.rate_limit.per_minute = 30;
     o.rate_limit.queue_size = 3;
+    o.rate_limit.enabled = bench_sends() == 0;  // bench/rest_api.sh measures sends without the limiter
     std::string error;
     manager_ = sessions::SessionManager::create(db, o, error);
     CPPUNIT_ASSERT_MESSAGE(error, manager_ != nullptr);
@@ -285,6 +294,27 @@ class SimE2eTest : public CppUnit::TestFixture {
                                auto in = log_repo.find("bob", id);
                                return in.ok() && in->has_value();
                              }));
+  }
+
+  // Not an assertion on speed: with WABOT_BENCH_SENDS set, N sequential sends alice → bob over HTTP,
+  // each answered after the server's ack; prints p50/p99. Without it, nothing runs.
+  void sendLatency() {
+    const int n = bench_sends();
+    if (n <= 0 || !sim_) return;
+    pair_over_api("alice", "15557654321", "key-alice");
+    pair_over_api("bob", "15557654322", "key-bob");
+    std::vector<double> ms;
+    for (int i = 0; i < n; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      Reply r = request(port_, "POST", "/agents/alice/messages", R"({"to":"15557654322","message":"bench )" + std::to_string(i) + "\"}",
+                        "key-alice");
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+    }
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))]; };
+    std::cerr << "\nPOST /agents/{id}/messages (" << (backend() == Backend::sqlite ? "SQLite" : "PostgreSQL") << ", " << n
+              << " sequential sends, limiter off): p50 " << pct(0.5) << " ms, p99 " << pct(0.99) << " ms\n";
   }
 
   void createScanConnectQrConflictListDelete() {
