@@ -2,4 +2,4 @@
 // The rest_api plugin's own version (semver, independent of the host's).
 #pragma once
 
-#define REST_API_VERSION "0.1.0"
+#define REST_API_VERSION "0.2.0"

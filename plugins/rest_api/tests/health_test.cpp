@@ -47,7 +47,7 @@ class RestApiHealthTest : public CppUnit::TestFixture {
   void descriptorNamesRestApiAndItsVersion() {
     const wabot_plugin_descriptor* d = wabot_plugin_v1();
     CPPUNIT_ASSERT_EQUAL(std::string("rest_api"), std::string(d->name));
-    CPPUNIT_ASSERT_EQUAL(std::string("0.1.0"), std::string(d->version));
+    CPPUNIT_ASSERT_EQUAL(std::string("0.2.0"), std::string(d->version));
     CPPUNIT_ASSERT(host_.has_route("GET", "/health"));
     CPPUNIT_ASSERT(host_.logged("rest_api started"));
   }
@@ -73,7 +73,7 @@ class RestApiHealthTest : public CppUnit::TestFixture {
     auto plugins = components->getArray("plugins");
     CPPUNIT_ASSERT_EQUAL(size_t(2), plugins->size());
     CPPUNIT_ASSERT_EQUAL(std::string("rest_api"), plugins->getObject(0)->getValue<std::string>("name"));
-    CPPUNIT_ASSERT_EQUAL(std::string("0.1.0"), plugins->getObject(0)->getValue<std::string>("version"));
+    CPPUNIT_ASSERT_EQUAL(std::string("0.2.0"), plugins->getObject(0)->getValue<std::string>("version"));
     CPPUNIT_ASSERT_EQUAL(std::string("running"), plugins->getObject(0)->getValue<std::string>("state"));
     CPPUNIT_ASSERT_EQUAL(std::string("failed"), plugins->getObject(1)->getValue<std::string>("state"));
   }

@@ -33,7 +33,7 @@ extern "C" {
 
 /* The host loads a plugin when its ABI major equals the host's and its minor is not newer. */
 #define WABOT_ABI_VERSION_MAJOR 1
-#define WABOT_ABI_VERSION_MINOR 0
+#define WABOT_ABI_VERSION_MINOR 1
 
 /* The one symbol a plugin exports: `const wabot_plugin_descriptor* wabot_plugin_v1(void)`. */
 #define WABOT_PLUGIN_ENTRY_SYMBOL "wabot_plugin_v1"
@@ -382,6 +382,11 @@ typedef struct wabot_sessions_service_v1 {
    * once). NOT_FOUND unknown agent, ALREADY_EXISTS when already paired and open, TIMEOUT no QR. */
   wabot_status (*wait_qr)(wabot_host* host, wabot_str_view agent_id, int64_t timeout_ms, wabot_qr_visitor_fn visit,
                           void* user_data);
+  /* ABI 1.1. check_api_key: compares `token` in constant time with the agent's stored API key;
+   * `*out_match` is 1 when equal (never for an empty stored key). On a mismatch the host re-reads the
+   * user's newest active key in the background (at most once per agent per 10 s), so a rotated key
+   * works on a later call. NOT_FOUND unknown agent. The token is never logged. */
+  wabot_status (*check_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_str_view token, int32_t* out_match);
 } wabot_sessions_service_v1;
 
 /* ---- Messaging service ("messaging", major 1) -------------------------------------------------------- */
