@@ -99,6 +99,32 @@ class ClientScaleTest : public CppUnit::TestFixture {
       for (auto& c : clients) c->stop();
       for (auto& l : listeners) CPPUNIT_ASSERT(l->wait_state(ClientState::disconnected));
       clients.clear();
+      listeners.clear();
+
+      // A host restart: new clients over the same stored credentials log in without a QR.
+      // The time until every agent is connected again is the number operators care about.
+      const auto resume_started = std::chrono::steady_clock::now();
+      for (int i = 0; i < n; ++i) {
+        ClientConfig cfg;
+        cfg.agent_id = "agent-" + std::to_string(i);
+        cfg.server_url = proxy ? "wss://localhost:" + proxy->port() + "/ws/chat" : sim.ws_url();
+        cfg.server_root_key = sim.root_key();
+        auto l = std::make_shared<test::RecordingListener>();
+        auto c = Client::create(loop, cfg, store, prekeys, l);
+        c->start();
+        listeners.push_back(l);
+        clients.push_back(c);
+      }
+      for (int i = 0; i < n; ++i)
+        CPPUNIT_ASSERT_MESSAGE(listeners[i]->summary(), listeners[i]->wait_count("connected", 1, std::chrono::seconds(120)));
+      const auto resume_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - resume_started).count();
+      for (int i = 0; i < n; ++i) CPPUNIT_ASSERT_EQUAL(std::size_t{0}, listeners[i]->count("qr"));
+      std::cerr << "SCALE resume agents=" << n << " all_connected_ms=" << resume_ms
+                << " threads=" << proc_status("Threads") << "\n";
+      for (auto& c : clients) c->stop();
+      for (auto& l : listeners) CPPUNIT_ASSERT(l->wait_state(ClientState::disconnected));
+      clients.clear();
     }
   }
 };
