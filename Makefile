@@ -39,7 +39,8 @@ test: test-cpp test-node
 bench: 
 	@WABOT_BENCH_DEPS=1 bash scripts/install-deps.sh
 	@$(MAKE) build
-	@for b in bench/*.sh; do [ -x "$$b" ] && echo "== $$b" && BUILD_DIR=$(BUILD_DIR) "$$b"; done; true
+	@$(MAKE) node-deps
+	@for b in bench/*.sh; do echo "== $$b"; bash "$$b" $(BUILD_DIR) || exit 1; done
 
 clean:
 	rm -rf $(BUILD_DIR)
