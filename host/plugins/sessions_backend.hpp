@@ -32,6 +32,11 @@ class SessionsBackend {
   virtual Result<bool> remove(std::string_view agent_id, bool logout) = 0;  // false: unknown agent
   virtual Result<SessionInfo> reconnect(std::string_view agent_id, int64_t qr_wait_ms) = 0;
   virtual Result<QrCode> wait_qr(std::string_view agent_id, int64_t timeout_ms) = 0;
+  // (ABI 1.1) The agent's api key, a secret. Not pure so existing backends keep compiling; the
+  // sessions layer overrides it with whatsapp_user.api_key.
+  virtual Result<std::string> api_key(std::string_view agent_id) {
+    return Status::error(WABOT_ERR_UNSUPPORTED, "the sessions backend cannot read the api key of " + std::string(agent_id));
+  }
 };
 
 }  // namespace wabot::plugins

@@ -33,7 +33,7 @@ extern "C" {
 
 /* The host loads a plugin when its ABI major equals the host's and its minor is not newer. */
 #define WABOT_ABI_VERSION_MAJOR 1
-#define WABOT_ABI_VERSION_MINOR 0
+#define WABOT_ABI_VERSION_MINOR 1
 
 /* The one symbol a plugin exports: `const wabot_plugin_descriptor* wabot_plugin_v1(void)`. */
 #define WABOT_PLUGIN_ENTRY_SYMBOL "wabot_plugin_v1"
@@ -359,6 +359,8 @@ typedef void (*wabot_session_visitor_fn)(void* user_data, const wabot_session_in
 typedef void (*wabot_session_page_visitor_fn)(void* user_data, const wabot_session_info* const* sessions,
                                               size_t count, wabot_str_view next_cursor);
 typedef void (*wabot_qr_visitor_fn)(void* user_data, const wabot_qr_update* qr);
+/* (1.1) Receives a secret; the view is borrowed for the call only. Never log or return it. */
+typedef void (*wabot_secret_visitor_fn)(void* user_data, wabot_str_view secret);
 
 typedef struct wabot_sessions_service_v1 {
   size_t struct_size;
@@ -382,6 +384,10 @@ typedef struct wabot_sessions_service_v1 {
    * once). NOT_FOUND unknown agent, ALREADY_EXISTS when already paired and open, TIMEOUT no QR. */
   wabot_status (*wait_qr)(wabot_host* host, wabot_str_view agent_id, int64_t timeout_ms, wabot_qr_visitor_fn visit,
                           void* user_data);
+  /* (1.1) The agent's current api key (whatsapp_user.api_key), for Bearer checks on agent endpoints and
+   * the Authorization header of AI calls. `visit` is called once (with an empty view when the agent has
+   * no key). NOT_FOUND unknown agent; UNSUPPORTED when the sessions layer cannot tell. */
+  wabot_status (*get_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* user_data);
 } wabot_sessions_service_v1;
 
 /* ---- Messaging service ("messaging", major 1) -------------------------------------------------------- */

@@ -124,7 +124,21 @@ class Sessions {
     return out;
   }
 
+  // (1.1) The agent's api key (a secret: never log it). UNSUPPORTED on a 1.0 host.
+  Result<std::string> api_key(std::string_view agent_id) const {
+    if (!table_) return detail::missing_service("sessions");
+    if (!WABOT_HAS_FIELD(wabot_sessions_service_v1, table_, get_api_key) || !table_->get_api_key)
+      return Status::error(WABOT_ERR_UNSUPPORTED, "the host's sessions service has no get_api_key (ABI 1.1)");
+    std::string out;
+    wabot_status rc = table_->get_api_key(host_->raw(), to_view(agent_id), &visit_secret, &out);
+    if (rc != WABOT_OK) return host_->failure(rc, std::string("failed to read the api key of ").append(agent_id));
+    return out;
+  }
+
  private:
+  static void visit_secret(void* user_data, wabot_str_view secret) noexcept {
+    try { *static_cast<std::string*>(user_data) = to_string(secret); } catch (...) {}
+  }
   // Visitors run synchronously inside the host call; they copy, and must not throw into the host.
   static void visit_one(void* user_data, const wabot_session_info* s) noexcept {
     try { *static_cast<SessionInfo*>(user_data) = SessionInfo::copy(*s); } catch (...) {}

@@ -517,6 +517,13 @@ class FakeHost {
     visit_session(it->second, visit, ud);
     return WABOT_OK;
   }
+  static wabot_status sessions_get_api_key(wabot_host* h, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* ud) {
+    FakeHost& s = self(h);
+    auto it = s.sessions.find(to_string(agent_id));
+    if (it == s.sessions.end()) return fail(WABOT_ERR_NOT_FOUND, "no session " + to_string(agent_id));
+    if (visit) visit(ud, to_view(it->second.api_key));
+    return WABOT_OK;
+  }
   static wabot_status sessions_get(wabot_host* h, wabot_str_view agent_id, wabot_session_visitor_fn visit, void* ud) {
     FakeHost& s = self(h);
     auto it = s.sessions.find(to_string(agent_id));
@@ -679,7 +686,7 @@ class FakeHost {
   static constexpr wabot_events_service_v1 events_table_{sizeof(wabot_events_service_v1), &events_subscribe};
   static constexpr wabot_sessions_service_v1 sessions_table_{sizeof(wabot_sessions_service_v1), &sessions_create, &sessions_get,
                                                              &sessions_list, &sessions_remove, &sessions_reconnect,
-                                                             &sessions_wait_qr};
+                                                             &sessions_wait_qr, &sessions_get_api_key};
   static constexpr wabot_messaging_service_v1 messaging_table_{sizeof(wabot_messaging_service_v1), &messaging_send_text,
                                                                &messaging_send_media, &messaging_set_typing};
   static constexpr wabot_scheduler_service_v1 scheduler_table_{sizeof(wabot_scheduler_service_v1), &scheduler_schedule,
