@@ -335,6 +335,7 @@ typedef struct wabot_session_info {
   wabot_str_view me_jid;            /* empty when not paired */
   wabot_str_view me_phone;
   wabot_str_view me_push_name;
+  wabot_str_view me_lid;            /* (1.1) the account's LID JID ("1234@lid"); empty when unknown */
 } wabot_session_info;
 
 typedef struct wabot_session_create {

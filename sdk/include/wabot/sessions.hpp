@@ -36,6 +36,7 @@ struct SessionInfo {
   std::optional<QrCode> qr;
   int64_t connected_at_ms = 0;
   std::string me_jid, me_phone, me_push_name;
+  std::string me_lid;  // (1.1) empty when unknown or from a 1.0 host
 
   static SessionInfo copy(const wabot_session_info& raw) {
     SessionInfo s;
@@ -54,6 +55,7 @@ struct SessionInfo {
     if (raw.qr) s.qr = QrCode::copy(*raw.qr);
     s.connected_at_ms = raw.connected_at_ms;
     s.me_jid = to_string(raw.me_jid);
+    if (WABOT_HAS_FIELD(wabot_session_info, &raw, me_lid)) s.me_lid = to_string(raw.me_lid);
     s.me_phone = to_string(raw.me_phone);
     s.me_push_name = to_string(raw.me_push_name);
     return s;

@@ -87,6 +87,7 @@ struct FakeSession {
   bool connected = false;
   std::string qr_text;  // empty: no QR
   std::string me_jid;
+  std::string me_lid;  // (1.1)
 };
 
 class FakeHost {
@@ -498,6 +499,7 @@ class FakeHost {
     info.session_state = f.connected ? WABOT_SESSION_CONNECTED : WABOT_SESSION_AWAITING_QR;
     info.qr = f.qr_text.empty() ? nullptr : &qr;
     info.me_jid = to_view(f.me_jid);
+    info.me_lid = to_view(f.me_lid);
     if (visit) visit(ud, &info);
   }
   static wabot_status sessions_create(wabot_host* h, const wabot_session_create* req, int32_t* out_created,
