@@ -32,6 +32,14 @@ class SessionsBackend {
   virtual Result<bool> remove(std::string_view agent_id, bool logout) = 0;  // false: unknown agent
   virtual Result<SessionInfo> reconnect(std::string_view agent_id, int64_t qr_wait_ms) = 0;
   virtual Result<QrCode> wait_qr(std::string_view agent_id, int64_t timeout_ms) = 0;
+  // ABI 1.1: constant-time compare of `token` with the agent's api_key; false on a mismatch, after
+  // which the implementation re-reads api_keys in the background (at most once per agent per 10 s).
+  // NOT_FOUND unknown agent. Not pure so older backends still build; they answer UNSUPPORTED.
+  virtual Result<bool> check_api_key(std::string_view agent_id, std::string_view token) {
+    (void)agent_id;
+    (void)token;
+    return Status::error(WABOT_ERR_UNSUPPORTED, "this sessions backend does not check API keys");
+  }
   // (ABI 1.1) The agent's api key, a secret. Not pure so existing backends keep compiling; the
   // sessions layer overrides it with whatsapp_user.api_key.
   virtual Result<std::string> api_key(std::string_view agent_id) {

@@ -131,6 +131,19 @@ wabot_status wait_qr(wabot_host* host, wabot_str_view agent_id, int64_t timeout_
   });
 }
 
+wabot_status check_api_key(wabot_host* host, wabot_str_view agent_id, wabot_str_view token, int32_t* out_match) {
+  return host_call::guarded("sessions.check_api_key", [&] {
+    if (wabot_status rc = check(host, agent_id); rc != WABOT_OK) return rc;
+    if (!host_call::valid_view(token) || token.len > 4096)
+      return host_call::fail(WABOT_ERR_INVALID_ARGUMENT, "invalid token view");  // never echo the token
+    if (!out_match) return host_call::fail(WABOT_ERR_INVALID_ARGUMENT, "out_match is NULL");
+    auto r = backend(host)->check_api_key(from_view(agent_id), from_view(token));
+    if (!r) return host_call::fail(r.status());
+    *out_match = r.value() ? 1 : 0;
+    return host_call::ok();
+  });
+}
+
 wabot_status get_api_key(wabot_host* host, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* user_data) {
   return host_call::guarded("sessions.get_api_key", [&] {
     if (wabot_status rc = check(host, agent_id); rc != WABOT_OK) return rc;
@@ -142,7 +155,7 @@ wabot_status get_api_key(wabot_host* host, wabot_str_view agent_id, wabot_secret
 }
 
 constexpr wabot_sessions_service_v1 table{sizeof(wabot_sessions_service_v1), &create, &get, &list, &remove, &reconnect, &wait_qr,
-                                          &get_api_key};
+                                          &check_api_key, &get_api_key};
 
 }  // namespace
 

@@ -79,7 +79,7 @@ static_assert(offsetof(wabot_event, message) == 56);
 static_assert(sizeof(wabot_message) == 160);
 static_assert(offsetof(wabot_message, timestamp_ms) == 144);
 static_assert(sizeof(wabot_session_info) == 216);  // 1.1: me_lid
-static_assert(sizeof(wabot_sessions_service_v1) == 64);  // 1.1: get_api_key
+static_assert(sizeof(wabot_sessions_service_v1) == 72);  // 1.1: check_api_key, get_api_key
 static_assert(sizeof(wabot_message_id) == 144);
 static_assert(sizeof(wabot_send_text) == 112);
 static_assert(sizeof(wabot_messaging_service_v1) == 32);

@@ -385,8 +385,13 @@ typedef struct wabot_sessions_service_v1 {
    * once). NOT_FOUND unknown agent, ALREADY_EXISTS when already paired and open, TIMEOUT no QR. */
   wabot_status (*wait_qr)(wabot_host* host, wabot_str_view agent_id, int64_t timeout_ms, wabot_qr_visitor_fn visit,
                           void* user_data);
-  /* (1.1) The agent's current api key (whatsapp_user.api_key), for Bearer checks on agent endpoints and
-   * the Authorization header of AI calls. `visit` is called once (with an empty view when the agent has
+  /* ABI 1.1. check_api_key: compares `token` in constant time with the agent's stored API key;
+   * `*out_match` is 1 when equal (never for an empty stored key). On a mismatch the host re-reads the
+   * user's newest active key in the background (at most once per agent per 10 s), so a rotated key
+   * works on a later call. NOT_FOUND unknown agent. The token is never logged. */
+  wabot_status (*check_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_str_view token, int32_t* out_match);
+  /* (1.1) The agent's current api key (whatsapp_user.api_key), for the Authorization header of AI calls
+   * (Bearer checks use check_api_key). `visit` is called once (with an empty view when the agent has
    * no key). NOT_FOUND unknown agent; UNSUPPORTED when the sessions layer cannot tell. */
   wabot_status (*get_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* user_data);
 } wabot_sessions_service_v1;

@@ -125,6 +125,17 @@ class Sessions {
     if (rc != WABOT_OK) return host_->failure(rc, std::string("failed to get a QR for ").append(agent_id));
     return out;
   }
+  // ABI 1.1: true when `token` equals the agent's API key (constant-time, in the host). NOT_FOUND for an
+  // unknown agent; UNSUPPORTED from a 1.0 host.
+  Result<bool> check_api_key(std::string_view agent_id, std::string_view token) const {
+    if (!table_) return detail::missing_service("sessions");
+    if (!WABOT_HAS_FIELD(wabot_sessions_service_v1, table_, check_api_key) || !table_->check_api_key)
+      return Status::error(WABOT_ERR_UNSUPPORTED, "the host's sessions service cannot check API keys (ABI 1.0)");
+    int32_t match = 0;
+    wabot_status rc = table_->check_api_key(host_->raw(), to_view(agent_id), to_view(token), &match);
+    if (rc != WABOT_OK) return host_->failure(rc, std::string("failed to check the API key of ").append(agent_id));
+    return match != 0;
+  }
 
   // (1.1) The agent's api key (a secret: never log it). UNSUPPORTED on a 1.0 host.
   Result<std::string> api_key(std::string_view agent_id) const {

@@ -237,6 +237,7 @@ class FakeHost {
 
   // ---- sessions ----
   std::map<std::string, FakeSession> sessions;
+  size_t api_key_checks = 0;  // calls of sessions.check_api_key (ABI 1.1)
 
   // ---- store ----
   std::map<std::string, std::string> store;
@@ -564,6 +565,18 @@ class FakeHost {
                                          void* ud) {
     return sessions_get(h, agent_id, visit, ud);
   }
+  static wabot_status sessions_check_api_key(wabot_host* h, wabot_str_view agent_id, wabot_str_view token, int32_t* out_match) {
+    FakeHost& s = self(h);
+    auto it = s.sessions.find(to_string(agent_id));
+    if (it == s.sessions.end()) return fail(WABOT_ERR_NOT_FOUND, "no session " + to_string(agent_id));
+    const std::string& key = it->second.api_key;
+    std::string_view given = from_view(token);
+    unsigned diff = key.size() == given.size() ? 0u : 1u;  // constant time over the stored key's length
+    for (size_t i = 0; i < key.size(); ++i) diff |= static_cast<unsigned>(key[i] ^ (i < given.size() ? given[i] : 0));
+    ++s.api_key_checks;
+    if (out_match) *out_match = (!key.empty() && diff == 0) ? 1 : 0;
+    return WABOT_OK;
+  }
   static wabot_status sessions_wait_qr(wabot_host* h, wabot_str_view agent_id, int64_t, wabot_qr_visitor_fn visit, void* ud) {
     FakeHost& s = self(h);
     auto it = s.sessions.find(to_string(agent_id));
@@ -688,7 +701,7 @@ class FakeHost {
   static constexpr wabot_events_service_v1 events_table_{sizeof(wabot_events_service_v1), &events_subscribe};
   static constexpr wabot_sessions_service_v1 sessions_table_{sizeof(wabot_sessions_service_v1), &sessions_create, &sessions_get,
                                                              &sessions_list, &sessions_remove, &sessions_reconnect,
-                                                             &sessions_wait_qr, &sessions_get_api_key};
+                                                             &sessions_wait_qr, &sessions_check_api_key, &sessions_get_api_key};
   static constexpr wabot_messaging_service_v1 messaging_table_{sizeof(wabot_messaging_service_v1), &messaging_send_text,
                                                                &messaging_send_media, &messaging_set_typing};
   static constexpr wabot_scheduler_service_v1 scheduler_table_{sizeof(wabot_scheduler_service_v1), &scheduler_schedule,
