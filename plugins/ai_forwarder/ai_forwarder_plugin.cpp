@@ -36,18 +36,6 @@ bool valid_agent_id(std::string_view id) {
   return true;
 }
 
-// Constant-time over the longer length, so the key's length and prefix are not timed.
-bool same_secret(std::string_view a, std::string_view b) {
-  size_t n = a.size() > b.size() ? a.size() : b.size();
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned char>(x ^ y);
-  }
-  return diff == 0;
-}
-
 void error_response(const wabot::HttpResponse& res, int status, std::string_view code, std::string_view message,
                     std::string_view trace_id) {
   res.json(status, "{\"error\":{\"code\":" + json_string(code) + ",\"message\":" + json_string(message) +
@@ -245,14 +233,19 @@ class AiForwarderPlugin : public wabot::Plugin {
         return error_response(res, 404, "SESSION_NOT_FOUND", "no session for agent " + agent, trace);
       return error_response(res, 500, "INTERNAL_ERROR", "failed to read session " + agent, trace);
     }
-    // Bearer, compared in constant time with whatsapp_user.api_key (never logged).
+    // Bearer, compared in constant time by the host with whatsapp_user.api_key (the same check as
+    // rest_api's agent endpoints; a mismatch makes the host re-read api_keys). Never logged.
     std::string_view auth = req.header("authorization").value_or("");
     constexpr std::string_view prefix = "Bearer ";
-    auto key = sessions().api_key(agent);
-    if (!key) return error_response(res, 500, "INTERNAL_ERROR", "failed to read the api key of agent " + agent, trace);
-    if (auth.size() <= prefix.size() || auth.substr(0, prefix.size()) != prefix || key.value().empty() ||
-        !same_secret(auth.substr(prefix.size()), key.value()))
+    if (auth.size() <= prefix.size() || auth.substr(0, prefix.size()) != prefix)
       return error_response(res, 401, "UNAUTHORIZED", "missing or wrong Bearer token", trace);
+    auto match = sessions().check_api_key(agent, auth.substr(prefix.size()));
+    if (!match) {
+      if (match.status().code() == WABOT_ERR_NOT_FOUND)
+        return error_response(res, 404, "SESSION_NOT_FOUND", "no session for agent " + agent, trace);
+      return error_response(res, 500, "INTERNAL_ERROR", "failed to check the api key of agent " + agent, trace);
+    }
+    if (!match.value()) return error_response(res, 401, "UNAUTHORIZED", "missing or wrong Bearer token", trace);
 
     std::string input, session_id, parameters = "{\"max_steps\":5}";
     try {
