@@ -74,7 +74,7 @@ static_assert(sizeof(wabot_config_service_v1) == 56);
 static_assert(sizeof(wabot_http_service_v1) == 40);
 static_assert(sizeof(wabot_http_request) == 168);
 static_assert(offsetof(wabot_http_request, path_params) == 120);
-static_assert(sizeof(wabot_event) == 88);
+static_assert(sizeof(wabot_event) == 104);  // 1.1: ai_execution, http_request
 static_assert(offsetof(wabot_event, message) == 56);
 static_assert(sizeof(wabot_message) == 160);
 static_assert(offsetof(wabot_message, timestamp_ms) == 144);

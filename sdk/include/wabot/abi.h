@@ -210,7 +210,9 @@ enum {
   WABOT_EVENT_MESSAGE_SENT = 2,     /* `message` set: the server acknowledged a send of this host */
   WABOT_EVENT_RECEIPT = 3,          /* `receipt` set */
   WABOT_EVENT_SESSION_STATE = 4,    /* `session_state` set */
-  WABOT_EVENT_QR_UPDATED = 5        /* `qr` set */
+  WABOT_EVENT_QR_UPDATED = 5,       /* `qr` set */
+  WABOT_EVENT_AI_EXECUTION = 6,     /* (1.1) `ai_execution` set: a plugin recorded an AI call (store service) */
+  WABOT_EVENT_HTTP_REQUEST = 7      /* (1.1) `http_request` set: a plugin route answered a request */
 };
 /* Bit for a kind in a subscription mask. */
 #define WABOT_EVENT_BIT(kind) (UINT32_C(1) << (kind))
@@ -291,6 +293,17 @@ typedef struct wabot_qr_update {
   int64_t expires_at_ms;
 } wabot_qr_update;
 
+/* (1.1) One answered HTTP request of a plugin route, for metrics. */
+typedef struct wabot_http_request_record {
+  size_t struct_size;
+  wabot_str_view method;   /* "GET" */
+  wabot_str_view route;    /* the matched pattern: "/sessions/{agentId}" (bounded cardinality) */
+  int32_t status;          /* the HTTP status sent */
+  int64_t duration_ms;     /* time in the handler */
+} wabot_http_request_record;
+
+struct wabot_ai_execution; /* defined with the store service below */
+
 /* One event. Borrowed (with everything it points to) for the duration of on_event/on_message. */
 typedef struct wabot_event {
   size_t struct_size;
@@ -302,6 +315,8 @@ typedef struct wabot_event {
   const wabot_receipt* receipt;                     /* RECEIPT */
   const wabot_session_state_change* session_state;  /* SESSION_STATE */
   const wabot_qr_update* qr;                        /* QR_UPDATED */
+  const struct wabot_ai_execution* ai_execution;    /* (1.1) AI_EXECUTION */
+  const wabot_http_request_record* http_request;    /* (1.1) HTTP_REQUEST */
 } wabot_event;
 
 typedef struct wabot_events_service_v1 {

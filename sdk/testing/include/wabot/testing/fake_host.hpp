@@ -478,7 +478,8 @@ class FakeHost {
     FakeHost& s = self(h);
     constexpr uint32_t known = WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_RECEIVED) | WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_SENT) |
                                WABOT_EVENT_BIT(WABOT_EVENT_RECEIPT) | WABOT_EVENT_BIT(WABOT_EVENT_SESSION_STATE) |
-                               WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED);
+                               WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED) | WABOT_EVENT_BIT(WABOT_EVENT_AI_EXECUTION) |
+                               WABOT_EVENT_BIT(WABOT_EVENT_HTTP_REQUEST);  // 1.1
     if (mask & ~known) return fail(WABOT_ERR_INVALID_ARGUMENT, "unknown event kinds in mask");
     if (!s.descriptor_ || !s.descriptor_->on_event) return fail(WABOT_ERR_UNSUPPORTED, "the plugin has no on_event");
     s.subscription_mask_ = mask;
