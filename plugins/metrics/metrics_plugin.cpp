@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// metrics: a prometheus-cpp registry fed by host events (messages received/sent, session state) and by
+// metrics: a prometheus-cpp registry fed by host events (messages received/sent, session state, AI
+// executions and plugin HTTP requests, the last two from SDK 1.1) and by
 // a health snapshot at scrape time (sessions active, plugin queue drops), served at GET /metrics in the
 // Prometheus text format (docs/api.md), unauthenticated like the seeds.
 #include "metrics_registry.hpp"
@@ -24,7 +25,8 @@ class MetricsPlugin : public wabot::Plugin {
     auto per_agent = config().get_bool("per_agent_labels");
     if (!per_agent) return per_agent.status();
     registry_ = std::make_unique<MetricsRegistry>(per_agent.value());
-    if (auto s = events().subscribe({WABOT_EVENT_MESSAGE_SENT, WABOT_EVENT_SESSION_STATE}); !s) return s;
+    if (auto s = events().subscribe({WABOT_EVENT_MESSAGE_SENT, WABOT_EVENT_SESSION_STATE, WABOT_EVENT_AI_EXECUTION,
+                                             WABOT_EVENT_HTTP_REQUEST}); !s) return s;
     if (auto s = http().add_route("GET", "/metrics", [this](const wabot::HttpRequest&, const wabot::HttpResponse& res) { scrape(res); });
         !s)
       return s;
@@ -47,6 +49,17 @@ class MetricsPlugin : public wabot::Plugin {
           if (s->current == WABOT_SESSION_DISCONNECTED) registry_->error("session_disconnected");
           if (s->current == WABOT_SESSION_LOGGED_OUT) registry_->error("session_logged_out");
         }
+        break;
+      case WABOT_EVENT_AI_EXECUTION:
+        if (const wabot_ai_execution* a = e.ai_execution()) {
+          registry_->ai_latency(e.agent_id(), static_cast<double>(a->latency_ms) / 1000.0);
+          if (a->error_code.len > 0) registry_->error(wabot::from_view(a->error_code) == "AI_TIMEOUT" ? "ai_timeout" : "ai_downstream");
+        }
+        break;
+      case WABOT_EVENT_HTTP_REQUEST:
+        if (const wabot_http_request_record* r = e.http_request())
+          registry_->http_request(wabot::from_view(r->method), wabot::from_view(r->route), r->status,
+                                  static_cast<double>(r->duration_ms) / 1000.0);
         break;
       default: break;
     }

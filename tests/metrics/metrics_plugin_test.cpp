@@ -45,6 +45,29 @@ void received(FakeHost& host, const std::string& agent) {
   CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, host.deliver(m));
 }
 
+void ai_call(FakeHost& host, const std::string& agent, int64_t latency_ms, const std::string& error) {
+  wabot_ai_execution a{};
+  a.struct_size = sizeof(a);
+  a.agent_id = wabot::to_view(agent);
+  a.latency_ms = latency_ms;
+  a.error_code = wabot::to_view(error);
+  wabot_event ev{};
+  ev.struct_size = sizeof(ev);
+  ev.kind = WABOT_EVENT_AI_EXECUTION;
+  ev.agent_id = wabot::to_view(agent);
+  ev.ai_execution = &a;
+  CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, host.deliver_event(ev));
+}
+
+void http(FakeHost& host, const std::string& method, const std::string& route, int status, int64_t ms) {
+  wabot_http_request_record r{sizeof(wabot_http_request_record), wabot::to_view(method), wabot::to_view(route), status, ms};
+  wabot_event ev{};
+  ev.struct_size = sizeof(ev);
+  ev.kind = WABOT_EVENT_HTTP_REQUEST;
+  ev.http_request = &r;
+  CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_OK, host.deliver_event(ev));
+}
+
 PrometheusText scrape(FakeHost& host) {
   auto r = host.get("/metrics");
   CPPUNIT_ASSERT_EQUAL(200, r.status);
@@ -72,11 +95,13 @@ class MetricsPluginTest : public CppUnit::TestFixture {
     received(host, "a1");
     sent(host, "a1");
     state(host, "a1", WABOT_SESSION_DISCONNECTED);
+    http(host, "GET", "/health", 200, 3);
     PrometheusText t = scrape(host);
     const std::map<std::string, std::string> want{
         {"whatsapp_sessions_active", "gauge"},        {"whatsapp_messages_sent_total", "counter"},
         {"whatsapp_messages_received_total", "counter"}, {"whatsapp_errors_total", "counter"},
         {"whatsapp_ai_latency_seconds", "histogram"}, {"whatsapp_reconnects_total", "counter"},
+        {"http_requests_total", "counter"}, {"http_request_duration_seconds", "histogram"},
         {"wabot_plugin_queue_dropped_events", "gauge"}};
     for (const auto& [name, type] : want) {
       CPPUNIT_ASSERT_MESSAGE(name, t.types.count(name) == 1);
@@ -108,6 +133,22 @@ class MetricsPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(2.0, *t.value("whatsapp_sessions_active"));
     CPPUNIT_ASSERT(t.value("wabot_plugin_queue_dropped_events{plugin=\"metrics\"}"));
     CPPUNIT_ASSERT(!t.value("whatsapp_messages_sent_total{agent=\"a1\"}"));  // no per-agent series by default
+
+    ai_call(host, "a1", 1500, "");
+    ai_call(host, "a1", 70, "AI_TIMEOUT");
+    ai_call(host, "a2", 300, "AI_DOWNSTREAM_ERROR");
+    http(host, "POST", "/agents/{agentId}/run", 200, 20);
+    http(host, "POST", "/agents/{agentId}/run", 200, 40);
+    http(host, "POST", "/agents/{agentId}/run", 401, 1);
+    PrometheusText u = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(3.0, *u.value("whatsapp_ai_latency_seconds_count"));
+    CPPUNIT_ASSERT_DOUBLES_EQUAL(1.87, *u.value("whatsapp_ai_latency_seconds_sum"), 1e-9);
+    CPPUNIT_ASSERT_EQUAL(1.0, *u.value("whatsapp_ai_latency_seconds_bucket{le=\"0.1\"}"));
+    CPPUNIT_ASSERT_EQUAL(1.0, *u.value("whatsapp_errors_total{type=\"ai_timeout\"}"));
+    CPPUNIT_ASSERT_EQUAL(1.0, *u.value("whatsapp_errors_total{type=\"ai_downstream\"}"));
+    CPPUNIT_ASSERT_EQUAL(2.0, *u.value("http_requests_total{code=\"200\",method=\"POST\",route=\"/agents/{agentId}/run\"}"));
+    CPPUNIT_ASSERT_EQUAL(1.0, *u.value("http_requests_total{code=\"401\",method=\"POST\",route=\"/agents/{agentId}/run\"}"));
+    CPPUNIT_ASSERT_EQUAL(3.0, *u.value("http_request_duration_seconds_count{route=\"/agents/{agentId}/run\"}"));
   }
 
   void perAgentLabels() {
