@@ -63,8 +63,14 @@ std::string Host::start() {
     return error;
   }
 
-  // 3. Sessions: one client per agent, resumed from the store.
-  // INTEGRATION(sessions): start the session manager here, after the store and the HTTP server.
+  // 3. Sessions: one client per agent, resumed from the store. Stopped after the plugins (reverse
+  // order), so no plugin sends through a closed client.
+  error = components_.start(std::make_unique<FunctionComponent>(
+      "sessions", [this] { return start_sessions(); }, [this] { stop_sessions(); }));
+  if (!error.empty()) {
+    components_.stop_all();
+    return error;
+  }
 
   // 4. Plugins: loaded in config order; each adds its routes and subscriptions. A refused or failing
   // plugin is logged by the plugin layer and the host carries on.
@@ -100,13 +106,14 @@ std::string Host::open_store() {
 
 namespace {
 plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry* routes,
-                                    plugins::HealthBackend* health, plugins::StoreBackend* store) {
+                                    plugins::HealthBackend* health, plugins::StoreBackend* store,
+                                    sessions::SessionManager* sessions) {
   plugins::HostBackends backends;
   backends.routes = routes;
   backends.health = health;
   backends.store = store;
-  // INTEGRATION(sessions): sessions and messaging backends come from the session layer; until it
-  // runs here, those SDK services answer UNSUPPORTED.
+  backends.sessions = sessions;
+  backends.messaging = sessions;
   // INTEGRATION(store): plugin key/value rows need a table in the schema; HostStore answers
   // UNSUPPORTED for them until it exists.
   for (auto& [key, value] : config.shared_values()) backends.shared_config.emplace(key, value);
@@ -115,10 +122,43 @@ plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry
 }
 }  // namespace
 
+std::string Host::start_sessions() {
+  sessions::SessionManagerOptions options;
+  options.engine.server_url = config_.whatsapp.server_url;
+  options.engine.server_root_key = config_.whatsapp.server_root_key;
+  options.engine.tls_ca_file = config_.whatsapp.tls_ca_file;
+  options.engine.version = config_.whatsapp.version;
+  options.engine.push_name = config_.whatsapp.push_name;
+  options.ai_backend_url = config_.ai.backend_url;
+  options.qr_wait_on_create_ms = config_.sessions.qr_wait_on_create_ms;
+  options.rate_limit.per_minute = config_.rate_limit.per_minute;
+  options.rate_limit.burst = config_.rate_limit.burst;
+  options.rate_limit.queue_size = static_cast<std::size_t>(config_.rate_limit.queue_size);
+  std::string error;
+  sessions_ = sessions::SessionManager::create(database_, std::move(options), error);
+  if (!sessions_) return error;
+  std::size_t resumed = 0;
+  error = sessions_->resume_all(resumed);
+  if (!error.empty()) return error;
+  sessions::SessionManager* manager = sessions_.get();
+  health_.set_sessions([manager] { return manager->counts(); });
+  return "";
+}
+
+void Host::stop_sessions() {
+  health_.set_sessions(nullptr);
+  // Kept until the Host dies: the plugin manager's backends still point at it.
+  if (sessions_) sessions_->shutdown();
+}
+
 std::string Host::start_plugins() {
   route_registry_ = std::make_unique<plugins::RouterRegistry>(*router_);
   plugin_manager_ =
-      std::make_unique<plugins::PluginManager>(config_.plugins, host_backends(config_, route_registry_.get(), &health_, host_store_.get()));
+      std::make_unique<plugins::PluginManager>(config_.plugins, host_backends(config_, route_registry_.get(), &health_, host_store_.get(), sessions_.get()));
+  if (sessions_) {
+    plugins::PluginManager* manager = plugin_manager_.get();
+    sessions_->set_event_sink([manager](const plugins::PluginEvent& event) { manager->publish(event); });
+  }
   std::size_t loaded = plugin_manager_->load_all();
   plugin_manager_->start_all();
   log::info("plugins started", {{"loaded", std::to_string(loaded)},

@@ -11,6 +11,7 @@
 #include "host/http/router.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/router_registry.hpp"
+#include "host/sessions/session_manager.hpp"
 #include "host/store/database.hpp"
 
 #include <cstdint>
@@ -42,9 +43,13 @@ class Host {
   std::shared_ptr<store::Database> database() const { return database_; }
   // The plugin manager between start and stop; null otherwise.
   plugins::PluginManager* plugin_manager() const { return plugin_manager_.get(); }
+  // The session manager between start and stop; null otherwise.
+  sessions::SessionManager* session_manager() const { return sessions_.get(); }
 
  private:
   std::string open_store();
+  std::string start_sessions();
+  void stop_sessions();
   std::string start_plugins();
   void stop_plugins();
 
@@ -54,6 +59,9 @@ class Host {
   std::shared_ptr<store::Database> database_;
   HostHealth health_;
   std::unique_ptr<HostStore> host_store_;  // the SDK store service's backend, while the store is open
+  // Before the plugin manager: plugins hold its address as their sessions/messaging backend, so it
+  // must outlive them (members die in reverse order).
+  std::unique_ptr<sessions::SessionManager> sessions_;
   std::unique_ptr<plugins::RouterRegistry> route_registry_;
   std::unique_ptr<plugins::PluginManager> plugin_manager_;
   std::shared_ptr<http::HttpServer> http_server_;

@@ -21,10 +21,18 @@ plugins::DatabaseHealth HostHealth::database() {
   return {WABOT_COMPONENT_HEALTHY, ""};
 }
 
+void HostHealth::set_sessions(std::function<plugins::SessionCounts()> counts) {
+  std::lock_guard lock(mutex_);
+  session_counts_ = std::move(counts);
+}
+
 plugins::SessionCounts HostHealth::sessions() {
-  // INTEGRATION(sessions): report the session manager's counts. No session layer runs in this host
-  // yet, so there are truly no sessions.
-  return {0, 0};
+  std::function<plugins::SessionCounts()> counts;
+  {
+    std::lock_guard lock(mutex_);
+    counts = session_counts_;
+  }
+  return counts ? counts() : plugins::SessionCounts{0, 0};  // no session layer running: truly none
 }
 
 }  // namespace wabot::app

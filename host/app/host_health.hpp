@@ -6,6 +6,7 @@
 #include "host/plugins/health_backend.hpp"
 #include "host/store/database.hpp"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -15,6 +16,8 @@ class HostHealth final : public plugins::HealthBackend {
  public:
   // The database being reported; null while the store is closed (reported DOWN).
   void set_database(std::shared_ptr<store::Database> database);
+  // Where the session counts come from (the session manager); empty while sessions are stopped.
+  void set_sessions(std::function<plugins::SessionCounts()> counts);
 
   plugins::DatabaseHealth database() override;
   plugins::SessionCounts sessions() override;
@@ -22,6 +25,7 @@ class HostHealth final : public plugins::HealthBackend {
  private:
   std::mutex mutex_;
   std::shared_ptr<store::Database> database_;
+  std::function<plugins::SessionCounts()> session_counts_;
 };
 
 }  // namespace wabot::app

@@ -3,6 +3,7 @@
 #include "host/plugins/plugin_manager.hpp"
 
 #include "host/common/log.hpp"
+#include "host/plugins/descriptor_check.hpp"
 #include "host/plugins/host_call.hpp"
 #include "host/plugins/services.hpp"
 
@@ -12,7 +13,6 @@
 #include <boost/filesystem/operations.hpp>
 
 #include <algorithm>
-#include <cstddef>
 #include <exception>
 #include <filesystem>
 #include <system_error>
@@ -48,31 +48,6 @@ bool bounded_c_string(const char* s, std::size_t max, std::string& out) {
     }
   }
   return false;
-}
-
-// Where the v1.0 required fields end: a shorter descriptor cannot be used.
-constexpr std::size_t required_descriptor_size = offsetof(wabot_plugin_descriptor, destroy) + sizeof(void*);
-
-std::string version_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
-
-// The ABI handshake. Empty when the descriptor is acceptable, else the reason.
-std::string check_descriptor(const wabot_plugin_descriptor* d) {
-  if (!d) return "entry point returned no descriptor";
-  if (d->struct_size < offsetof(wabot_plugin_descriptor, name))
-    return "descriptor struct is too small (" + std::to_string(d->struct_size) + " bytes)";
-  if (d->abi_major != WABOT_ABI_VERSION_MAJOR)
-    return "ABI major " + std::to_string(d->abi_major) + " differs from the host's " + std::to_string(WABOT_ABI_VERSION_MAJOR);
-  if (d->abi_minor > WABOT_ABI_VERSION_MINOR)
-    return "built against ABI " + version_text(d->abi_major, d->abi_minor) + ", newer than the host's " +
-           version_text(WABOT_ABI_VERSION_MAJOR, WABOT_ABI_VERSION_MINOR);
-  if (d->struct_size < required_descriptor_size)
-    return "descriptor struct is too small (" + std::to_string(d->struct_size) + " bytes, ABI " +
-           version_text(d->abi_major, d->abi_minor) + " needs at least " + std::to_string(required_descriptor_size) + ")";
-  if (!d->create) return "required callback 'create' is missing";
-  if (!d->start) return "required callback 'start' is missing";
-  if (!d->stop) return "required callback 'stop' is missing";
-  if (!d->destroy) return "required callback 'destroy' is missing";
-  return {};
 }
 
 }  // namespace

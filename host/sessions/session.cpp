@@ -10,9 +10,13 @@ using engine::client::ClientState;
 
 Session::Session(std::string agent_id, SendLimiterOptions limits) : agent_id_(std::move(agent_id)), limiter_(limits) {}
 
-std::uint64_t Session::attach(std::shared_ptr<engine::client::Client> client) {
+std::uint64_t Session::attach(std::shared_ptr<engine::client::Client> client,
+                              std::shared_ptr<engine::agent::MessagingClientListener> glue) {
   std::lock_guard lock(mutex_);
+  if (glue_) glue_->set_messenger(nullptr);
+  messenger_.reset();
   client_ = std::move(client);
+  glue_ = std::move(glue);
   ++generation_;
   live_.has_client = client_ != nullptr;
   live_.state = client_ ? ClientState::starting : ClientState::unset;
@@ -30,6 +34,24 @@ std::shared_ptr<engine::client::Client> Session::client() const {
 std::uint64_t Session::generation() const {
   std::lock_guard lock(mutex_);
   return generation_;
+}
+
+void Session::set_messenger(std::uint64_t generation, std::shared_ptr<engine::messaging::Messenger> messenger) {
+  std::lock_guard lock(mutex_);
+  if (generation != generation_ || !glue_) return;
+  messenger_ = std::move(messenger);
+  glue_->set_messenger(messenger_);
+}
+
+std::shared_ptr<engine::messaging::Messenger> Session::messenger() const {
+  std::lock_guard lock(mutex_);
+  return messenger_;
+}
+
+void Session::drop_messenger() {
+  std::lock_guard lock(mutex_);
+  if (glue_) glue_->set_messenger(nullptr);
+  messenger_.reset();
 }
 
 bool Session::on_state(std::uint64_t generation, ClientState state, ClientState& previous) {

@@ -14,7 +14,9 @@
 #include <optional>
 #include <string>
 
+#include "host/engine/agent/messaging_client_listener.hpp"
 #include "host/engine/client/client.hpp"
+#include "host/engine/messaging/messenger.hpp"
 #include "host/sessions/send_limiter.hpp"
 
 namespace wabot::sessions {
@@ -40,9 +42,17 @@ class Session {
 
   // Installs a new client (the old one must have been stopped); returns its generation, which its
   // listener passes back so late events of an old client never overwrite the new one's state.
-  std::uint64_t attach(std::shared_ptr<engine::client::Client> client);
+  // `glue` is the client's listener, which hands stanzas to the messenger once there is one.
+  std::uint64_t attach(std::shared_ptr<engine::client::Client> client,
+                       std::shared_ptr<engine::agent::MessagingClientListener> glue);
   std::shared_ptr<engine::client::Client> client() const;
   std::uint64_t generation() const;
+
+  // The Signal messenger of the current (linked) client. set_messenger ignores a stale generation.
+  void set_messenger(std::uint64_t generation, std::shared_ptr<engine::messaging::Messenger> messenger);
+  std::shared_ptr<engine::messaging::Messenger> messenger() const;
+  // Drops the messenger: it holds the client (through its channel) that holds it (through the glue).
+  void drop_messenger();
 
   // Event side (loop threads). Each returns false for a stale generation (then only waiters wake).
   // on_state gives the previous live state.
@@ -70,6 +80,8 @@ class Session {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::shared_ptr<engine::client::Client> client_;
+  std::shared_ptr<engine::agent::MessagingClientListener> glue_;
+  std::shared_ptr<engine::messaging::Messenger> messenger_;
   std::uint64_t generation_ = 0;
   bool logging_out_ = false;
   LiveState live_;

@@ -4,13 +4,23 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
+
+#include <boost/asio/post.hpp>
+#include <openssl/crypto.h>
 
 #include "host/common/log.hpp"
+#include "host/engine/agent/client_stanza_channel.hpp"
+#include "host/engine/agent/messaging_client_listener.hpp"
+#include "host/engine/messaging/messenger.hpp"
 #include "host/engine/transport/event_loop.hpp"
+#include "host/sessions/recipient.hpp"
 #include "host/sessions/session_state_map.hpp"
 #include "host/store/adapters/database_credentials_store.hpp"
 #include "host/store/adapters/database_prekey_store.hpp"
+#include "host/store/adapters/database_signal_store.hpp"
 #include "host/store/api_key_repository.hpp"
+#include "host/store/message_log_repository.hpp"
 #include "host/store/whatsapp_user_repository.hpp"
 
 namespace wabot::sessions {
@@ -41,7 +51,7 @@ Status not_found(std::string_view agent_id) {
 
 // State shared by the manager and every client listener: a listener may outlive the manager by the
 // few events a stopping client still emits, so it holds this by weak_ptr.
-class SessionManager::Core {
+class SessionManager::Core : public std::enable_shared_from_this<SessionManager::Core> {
  public:
   std::shared_ptr<store::Database> db;
   SessionManagerOptions options;
@@ -78,6 +88,25 @@ class SessionManager::Core {
     }
   }
 
+  void log_message(const store::LoggedMessage& message) {
+    store::MessageLogRepository log_repo(*db);
+    auto r = log_repo.append(message);
+    if (!r) {
+      log::error("sessions: failed to log a message", {{"agent", message.agent_id},
+                                                      {"message_id", message.message_id},
+                                                      {"error", r.error().message}});
+    }
+  }
+
+  void update_message_status(const std::string& agent_id, const std::string& message_id, std::string_view status) {
+    store::MessageLogRepository log_repo(*db);
+    if (auto r = log_repo.update_status(agent_id, message_id, status); !r)
+      log::warn("sessions: failed to update a message status", {{"agent", agent_id}, {"error", r.error().message}});
+  }
+
+  // Creates the Signal messenger of a linked client (generation `generation` of `session`).
+  void make_messenger(const std::shared_ptr<Session>& session, std::uint64_t generation);
+
   // Whether the agent has linked device credentials (it then logs in without a QR).
   engine::Result<bool> linked(const std::string& agent_id) {
     auto loaded = credentials->load(agent_id);
@@ -106,6 +135,7 @@ class SessionListener final : public engine::client::ClientListener {
     if (!core || !session) return;
     ClientState previous = ClientState::unset;
     if (!session->on_state(generation_, state, previous)) return;
+    if (is_terminal(state)) session->drop_messenger();
     const std::string& agent = session->agent_id();
     log::info("session state", {{"agent", agent},
                                 {"state", engine::client::state_name(state)},
@@ -161,6 +191,9 @@ class SessionListener final : public engine::client::ClientListener {
       const auto& creds = **loaded;
       session->set_me(generation_, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name);
     }
+    // A fresh pairing has no messenger yet (a resumed login got one before start).
+    if (!session->messenger()) core->make_messenger(session, generation_);
+    if (auto messenger = session->messenger()) messenger->send_presence_available();
   }
 
  private:
@@ -170,7 +203,125 @@ class SessionListener final : public engine::client::ClientListener {
   std::uint64_t qr_count_ = 0;
 };
 
+// The messaging layer's events of one agent: inbound messages and receipts go to the message log and
+// to the plugins (sends are logged and published by send_text, which knows the text).
+class SessionMessagingListener final : public engine::messaging::MessagingListener {
+ public:
+  SessionMessagingListener(std::weak_ptr<SessionManager::Core> core, std::string agent_id)
+      : core_(std::move(core)), agent_id_(std::move(agent_id)) {}
+
+  void on_message(const engine::messaging::InboundMessage& m) override {
+    if (m.is_protocol) return;  // key shares, history sync notices: nothing a bot reports
+    auto core = core_.lock();
+    if (!core) return;
+    plugins::MessageData data;
+    data.id = m.id;
+    data.chat_jid = m.chat.to_string();
+    data.sender_jid = m.sender.to_non_ad().to_string();
+    data.push_name = m.push_name;
+    data.type = message_type(m);
+    data.text = m.text;
+    data.quoted_message_id = m.quoted_id;
+    data.mentioned_jids = m.mentions;
+    if (m.media) data.media_mime_type = m.media->mimetype;
+    data.timestamp_ms = m.timestamp_s * 1000;
+    data.is_group = m.is_group;
+    data.is_from_me = m.from_me;
+    store::LoggedMessage logged;
+    logged.agent_id = agent_id_;
+    logged.message_id = m.id;
+    logged.chat_jid = data.chat_jid;
+    logged.sender_jid = data.sender_jid;
+    logged.direction = m.from_me ? store::MessageDirection::outgoing : store::MessageDirection::incoming;
+    logged.type = m.media ? engine::messaging::to_string(m.media->kind) : "text";
+    if (!m.text.empty()) logged.text = m.text;
+    if (!m.quoted_id.empty()) logged.quoted_id = m.quoted_id;
+    logged.timestamp_ms = data.timestamp_ms ? data.timestamp_ms : now_ms();
+    logged.status = "received";
+    core->log_message(logged);
+    plugins::PluginEvent event;
+    event.kind = WABOT_EVENT_MESSAGE_RECEIVED;
+    event.agent_id = agent_id_;
+    event.timestamp_ms = now_ms();
+    event.message = std::move(data);
+    core->publish(event);
+  }
+
+  void on_receipt(const engine::messaging::ReceiptEvent& r) override {
+    auto core = core_.lock();
+    if (!core) return;
+    plugins::ReceiptData data;
+    data.chat_jid = r.chat.to_string();
+    data.sender_jid = r.participant ? r.participant->to_string() : data.chat_jid;
+    data.message_ids = r.ids;
+    data.type = r.type.empty() ? WABOT_RECEIPT_DELIVERED
+                : r.type == "read" || r.type == "read-self" ? WABOT_RECEIPT_READ
+                : r.type == "played" || r.type == "played-self" ? WABOT_RECEIPT_PLAYED
+                                                                 : WABOT_RECEIPT_OTHER;
+    data.timestamp_ms = r.timestamp_s * 1000;
+    if (data.type == WABOT_RECEIPT_DELIVERED || data.type == WABOT_RECEIPT_READ) {
+      for (const auto& id : r.ids)
+        core->update_message_status(agent_id_, id, data.type == WABOT_RECEIPT_READ ? "read" : "delivered");
+    }
+    plugins::PluginEvent event;
+    event.kind = WABOT_EVENT_RECEIPT;
+    event.agent_id = agent_id_;
+    event.timestamp_ms = now_ms();
+    event.receipt = std::move(data);
+    core->publish(event);
+  }
+
+  void on_undecryptable(const std::string& id, const engine::Jid& from, const std::string& why) override {
+    log::warn("sessions: undecryptable message", {{"agent", agent_id_}, {"message_id", id}, {"from", from.to_string()}, {"why", why}});
+  }
+
+ private:
+  static wabot_message_type message_type(const engine::messaging::InboundMessage& m) {
+    if (!m.media) return m.text.empty() ? WABOT_MESSAGE_OTHER : WABOT_MESSAGE_TEXT;
+    switch (m.media->kind) {
+      case engine::messaging::MediaKind::image: return WABOT_MESSAGE_IMAGE;
+      case engine::messaging::MediaKind::video: return WABOT_MESSAGE_VIDEO;
+      case engine::messaging::MediaKind::audio: return WABOT_MESSAGE_AUDIO;
+      case engine::messaging::MediaKind::document: return WABOT_MESSAGE_DOCUMENT;
+      case engine::messaging::MediaKind::sticker: return WABOT_MESSAGE_STICKER;
+      default: return WABOT_MESSAGE_OTHER;
+    }
+  }
+
+  std::weak_ptr<SessionManager::Core> core_;
+  std::string agent_id_;
+};
+
 }  // namespace
+
+void SessionManager::Core::make_messenger(const std::shared_ptr<Session>& session, std::uint64_t generation) {
+  const std::string& agent = session->agent_id();
+  auto loaded = credentials->load(agent);
+  if (!loaded.ok() || !loaded->has_value() || !(*loaded)->is_linked()) {
+    log::error("sessions: no linked credentials for the messenger",
+               {{"agent", agent}, {"error", loaded.ok() ? "not linked" : loaded.error().message}});
+    return;
+  }
+  const auto& creds = **loaded;
+  auto client = session->client();
+  if (!client) return;
+  auto signal_store = std::make_shared<store::DatabaseSignalStore>(*db, agent);
+  auto signal = engine::signal::SignalProtocol::open(signal_store);
+  if (!signal) {
+    log::error("sessions: failed to open the Signal store", {{"agent", agent}, {"error", signal.error().message}});
+    return;
+  }
+  engine::messaging::MessengerConfig config;
+  config.agent_id = agent;
+  config.push_name = client_template.identity.push_name;
+  config.send_timeout_ms = options.send_timeout_ms;
+  engine::messaging::OwnIdentity own{*creds.device_jid, creds.lid, creds.account, creds.registration_id};
+  auto messenger = engine::messaging::Messenger::create(config, std::move(own),
+                                                        std::make_shared<engine::agent::ClientStanzaChannel>(client),
+                                                        std::move(signal.value()),
+                                                        std::make_shared<SessionMessagingListener>(weak_from_this(), agent));
+  session->set_messenger(generation, messenger);
+}
 
 std::unique_ptr<SessionManager> SessionManager::create(std::shared_ptr<store::Database> database, SessionManagerOptions options,
                                                        std::string& error) {
@@ -265,6 +416,7 @@ void SessionManager::shutdown() {
       log::warn("sessions: a client did not stop in time", {{"agent", s->agent_id()}});
   }
   loop_->stop();
+  for (auto& s : sessions) s->drop_messenger();
   log::info("sessions stopped", {{"agents", std::to_string(sessions.size())}});
 }
 
@@ -304,10 +456,15 @@ void SessionManager::start_client(const std::shared_ptr<Session>& session) {
   engine::client::ClientConfig config = core_->client_template;
   config.agent_id = session->agent_id();
   auto listener = std::make_shared<SessionListener>(core_, session);
-  auto client = engine::client::Client::create(*loop_, std::move(config), core_->credentials, core_->prekeys, listener);
+  auto glue = std::make_shared<engine::agent::MessagingClientListener>(listener);
+  auto client = engine::client::Client::create(*loop_, std::move(config), core_->credentials, core_->prekeys, glue);
   session->set_logging_out(false);
   // The generation is set before start(): no event can arrive earlier.
-  listener->set_generation(session->attach(client));
+  std::uint64_t generation = session->attach(client, glue);
+  listener->set_generation(generation);
+  // Linked: the messenger is there before the first stanza (the offline queue follows the login).
+  auto linked = core_->linked(session->agent_id());
+  if (linked.ok() && *linked) core_->make_messenger(session, generation);
   client->start();
 }
 
@@ -529,6 +686,49 @@ Result<QrCode> SessionManager::wait_qr(std::string_view agent_id_view, int64_t t
   return fail(WABOT_ERR_TIMEOUT, "QR_TIMEOUT: no QR for agent " + agent_id + " within " + std::to_string(timeout_ms) + " ms");
 }
 
+Result<bool> SessionManager::check_api_key(std::string_view agent_id_view, std::string_view token) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  if (!*row) return not_found(agent_id);
+  const auto& stored = (**row).api_key;
+  // CRYPTO_memcmp: the time does not depend on where the bytes differ (only the length can leak).
+  bool match = stored && !token.empty() && stored->size() == token.size() &&
+               CRYPTO_memcmp(stored->data(), token.data(), token.size()) == 0;
+  if (match) return true;
+  {
+    std::lock_guard lock(refresh_mutex_);
+    auto now = Clock::now();
+    auto it = last_key_refresh_.find(agent_id);
+    if (it != last_key_refresh_.end() && now - it->second < std::chrono::seconds(10)) return false;
+    last_key_refresh_[agent_id] = now;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return false;
+  }
+  // The re-read runs on the engine loop so the caller's 401 is not delayed by it.
+  std::weak_ptr<Core> weak = core_;
+  boost::asio::post(loop_->context(), [weak, agent_id, user_id = (**row).user_id, stored] {
+    auto core = weak.lock();
+    if (!core) return;
+    store::ApiKeyRepository keys(*core->db);
+    auto token = keys.newest_active_token(user_id);
+    if (!token) {
+      log::warn("sessions: api_keys re-read failed", {{"agent", agent_id}, {"error", token.error().message}});
+      return;
+    }
+    if (!*token || *token == stored) return;  // nothing newer: keep the stored key
+    store::WhatsappUserRepository users(*core->db);
+    if (auto r = users.update_api_key(agent_id, *token); !r)
+      log::warn("sessions: failed to store the rotated api key", {{"agent", agent_id}, {"error", r.error().message}});
+    else
+      log::info("sessions: api key updated from api_keys", {{"agent", agent_id}});
+  });
+  return false;
+}
+
 Result<std::string> SessionManager::admit_send(const std::string& agent_id, std::shared_ptr<Session>& session) {
   session = find(agent_id);
   if (!session) {
@@ -553,18 +753,94 @@ Result<std::string> SessionManager::admit_send(const std::string& agent_id, std:
 
 Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
   if (send.to.empty() || send.text.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and text are required");
+  auto to = parse_recipient(send.to);
+  if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
+  if (to->is_group())
+    return fail(WABOT_ERR_UNSUPPORTED, "sending to groups needs sender-key sends, which the engine's messaging layer does not do yet");
+  std::vector<std::string> mentions;
+  for (const auto& m : send.mentions) {
+    auto jid = parse_recipient(m);
+    if (!jid.ok() || jid->is_group()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid mention: " + m);
+    mentions.push_back(jid->to_string());
+  }
+  std::optional<engine::messaging::QuotedMessage> quoted;
+  if (!send.quoted_message_id.empty()) {
+    std::string id = quoted_stanza_id(send.quoted_message_id);
+    if (id.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid quotedMessageId");
+    engine::messaging::QuotedMessage q;
+    q.id = id;
+    // A message found in the log is quoted with its content, an unknown one by id only (api.md).
+    store::MessageLogRepository log_repo(*core_->db);
+    auto found = log_repo.find(send.agent_id, id);
+    if (found.ok() && found->has_value()) {
+      const auto& m = **found;
+      q.text = m.text.value_or("");
+      if (m.direction == store::MessageDirection::incoming) q.participant = m.sender_jid;
+      if (m.chat_jid != to->to_string()) q.remote_jid = m.chat_jid;
+    }
+    quoted = std::move(q);
+  }
   std::shared_ptr<Session> session;
   if (auto admitted = admit_send(send.agent_id, session); !admitted) return admitted;
-  // INTEGRATION(engine-msg): the Signal-encrypted send lives in the engine's messaging layer, which
-  // this build does not contain yet; refusing is honest, a fake id would not be.
-  return fail(WABOT_ERR_UNSUPPORTED, "sending messages needs the engine messaging layer, which this build does not include yet");
+  auto messenger = session->messenger();
+  if (!messenger) return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + send.agent_id + " has no messaging session yet");
+
+  // The messenger completes on the server ack; the caller blocks (its HTTP call stays open) until then.
+  auto done = std::make_shared<std::promise<engine::Result<engine::messaging::SentMessage>>>();
+  auto future = done->get_future();
+  engine::messaging::OutgoingText out{to.value(), send.text, mentions, quoted};
+  messenger->send_text(std::move(out), [done](engine::Result<engine::messaging::SentMessage> r) { done->set_value(std::move(r)); });
+  std::int64_t timeout_ms = send.timeout_ms > 0 ? send.timeout_ms : core_->options.send_timeout_ms;
+  // The messenger has its own send timeout; this bound only guards against a callback that never runs.
+  if (future.wait_for(std::chrono::milliseconds(timeout_ms + 5'000)) != std::future_status::ready)
+    return fail(WABOT_ERR_TIMEOUT, "no server ack for the message of agent " + send.agent_id + " within " + std::to_string(timeout_ms) + " ms");
+  auto sent = future.get();
+  if (!sent.ok()) {
+    if (sent.error().code == engine::ErrorCode::timeout)
+      return fail(WABOT_ERR_TIMEOUT, "no server ack for the message of agent " + send.agent_id + ": " + sent.error().message);
+    return fail(WABOT_ERR_BAD_GATEWAY, "WhatsApp did not take the message of agent " + send.agent_id + ": " + sent.error().message);
+  }
+  const auto& ack = sent.value();
+  std::int64_t at_ms = ack.server_timestamp_s > 0 ? ack.server_timestamp_s * 1000 : now_ms();
+  store::LoggedMessage logged;
+  logged.agent_id = send.agent_id;
+  logged.message_id = ack.id;
+  logged.chat_jid = to->to_string();
+  logged.sender_jid = session->snapshot(false).me_jid;
+  logged.direction = store::MessageDirection::outgoing;
+  logged.type = "text";
+  logged.text = send.text;
+  if (quoted) logged.quoted_id = quoted->id;
+  logged.timestamp_ms = at_ms;
+  logged.status = "sent";
+  core_->log_message(logged);
+  plugins::PluginEvent event;
+  event.kind = WABOT_EVENT_MESSAGE_SENT;
+  event.agent_id = send.agent_id;
+  event.trace_id = send.trace_id;
+  event.timestamp_ms = now_ms();
+  plugins::MessageData data;
+  data.id = ack.id;
+  data.chat_jid = logged.chat_jid;
+  data.sender_jid = logged.sender_jid;
+  data.type = WABOT_MESSAGE_TEXT;
+  data.text = send.text;
+  data.quoted_message_id = quoted ? quoted->id : std::string();
+  data.mentioned_jids = mentions;
+  data.timestamp_ms = at_ms;
+  data.is_from_me = true;
+  event.message = std::move(data);
+  core_->publish(event);
+  return ack.id;
 }
 
 Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
   if (send.to.empty() || send.data.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and data are required");
   std::shared_ptr<Session> session;
   if (auto admitted = admit_send(send.agent_id, session); !admitted) return admitted;
-  return fail(WABOT_ERR_UNSUPPORTED, "sending media needs the engine messaging layer, which this build does not include yet");
+  // INTEGRATION(engine-media): the media upload + encrypted media message is not wired yet; refusing
+  // is honest, a fake id would not be.
+  return fail(WABOT_ERR_UNSUPPORTED, "sending media is not supported by this build yet (the engine's media send is not wired)");
 }
 
 Status SessionManager::set_typing(const std::string& agent_id, const std::string& chat_jid, wabot_typing_state state) {

@@ -4,6 +4,7 @@
 // resumes every linked agent at start, and publishes session events to the plugins.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -73,6 +74,11 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   Result<bool> remove(std::string_view agent_id, bool logout) override;
   Result<SessionInfo> reconnect(std::string_view agent_id, int64_t qr_wait_ms) override;
   Result<QrCode> wait_qr(std::string_view agent_id, int64_t timeout_ms) override;
+  // SDK 1.1 (SessionsBackend::check_api_key, branch rest-api; overrides it once merged): constant-time
+  // compare of `token` with the agent's api_key. On a mismatch the user's newest active api_keys token
+  // is re-read in the background, at most once per agent per 10 s, so a rotated key works next time.
+  // NOT_FOUND for an unknown agent. The token is never logged.
+  Result<bool> check_api_key(std::string_view agent_id, std::string_view token);
 
   // plugins::MessagingBackend
   Result<std::string> send_text(const plugins::TextSend& send) override;
@@ -101,6 +107,8 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   mutable std::mutex mutex_;  // guards sessions_ and shut_down_
   std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;
   bool shut_down_ = false;
+  std::mutex refresh_mutex_;  // guards last_key_refresh_
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> last_key_refresh_;
 };
 
 }  // namespace wabot::sessions

@@ -94,7 +94,9 @@ Result<WhatsappUserPage> WhatsappUserRepository::list(const WhatsappUserFilter& 
     params.push_back(std::move(value));
     sql += std::string(" AND ") + condition + " $" + std::to_string(params.size());
   };
-  if (filter.user_id) add("user_id =", *filter.user_id);
+  // As text: an adopted PostgreSQL table may declare user_id UUID, and a filter that is not a UUID
+  // must simply match nothing instead of failing.
+  if (filter.user_id) add(db_.dialect() == Dialect::postgres ? "CAST(user_id AS TEXT) =" : "user_id =", *filter.user_id);
   if (filter.status) add("status =", std::string(session_status_name(*filter.status)));
   if (cursor) add("agent_id >", *cursor);
   // One row more than asked tells whether another page exists.

@@ -22,6 +22,7 @@
 #include "host/engine/agent/messaging_client_listener.hpp"
 #include "host/engine/client/client.hpp"
 #include "host/engine/messaging/messenger.hpp"
+#include "host/engine/signal/signal_address.hpp"
 #include "host/store/adapters/database_credentials_store.hpp"
 #include "host/store/adapters/database_prekey_store.hpp"
 #include "host/store/adapters/database_signal_store.hpp"
@@ -143,6 +144,15 @@ class EngineAgent {
     if (fut.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
       return Error(ErrorCode::timeout, "send callback never ran");
     return fut.get();
+  }
+
+  // Drops every Signal session with a user, as a lost or corrupted session store would.
+  void forget_sessions(const Jid& user) {
+    wabot::store::DatabaseSignalStore store(*db_, agent_id_);
+    auto addr = signal::signal_address_for(user.user, user.server, 0);
+    if (!addr) throw std::runtime_error("no signal address for " + user.to_string());
+    auto st = store.delete_all_sessions(addr->name);
+    if (!st.ok()) throw std::runtime_error("delete sessions failed: " + st.error);
   }
 
   messaging::Messenger& messenger() { return *messenger_; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Many linked agents on one shared loop: thread count stays fixed and memory per idle agent is measured.
-// WABOT_SCALE_AGENTS=N sets the number of agents (default 50; the target is 1,000 in <= 32 threads).
+// WABOT_SCALE_AGENTS=N sets the number of agents (default 50; the target is 1,000 in <= 32 threads);
+// WABOT_SCALE_TLS=1 connects over wss:// through a local TLS proxy (as production does).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "memory_credentials_store.hpp"
 #include "memory_prekey_store.hpp"
 #include "recording_listener.hpp"
+#include "tls_proxy_process.hpp"
 #include "wa_sim_process.hpp"
 
 using namespace wabot::engine;
@@ -49,10 +51,15 @@ class ClientScaleTest : public CppUnit::TestFixture {
     const char* env = std::getenv("WABOT_SCALE_AGENTS");
     const int n = env ? std::max(1, std::atoi(env)) : 50;
     test::WaSimProcess sim;
+    const bool tls = std::getenv("WABOT_SCALE_TLS") && std::string(std::getenv("WABOT_SCALE_TLS")) == "1";
+    std::unique_ptr<test::TlsProxyProcess> proxy;
+    if (tls) proxy = std::make_unique<test::TlsProxyProcess>(test::WaSimProcess::source_dir(), test::url_port(sim.ws_url()));
     auto store = std::make_shared<test::MemoryCredentialsStore>();
     auto prekeys = std::make_shared<test::MemoryPreKeyStore>();
     // Declared before the clients: the loop must outlive them, also when an assertion unwinds.
     transport::EventLoop loop(2);
+    std::string ca_error;
+    if (proxy) CPPUNIT_ASSERT_MESSAGE(ca_error, loop.add_trusted_ca_file(proxy->cert_file(), ca_error));
     std::vector<std::shared_ptr<test::RecordingListener>> listeners;
     std::vector<std::shared_ptr<Client>> clients;
     {
@@ -62,7 +69,7 @@ class ClientScaleTest : public CppUnit::TestFixture {
       for (int i = 0; i < n; ++i) {
         ClientConfig cfg;
         cfg.agent_id = "agent-" + std::to_string(i);
-        cfg.server_url = sim.ws_url();
+        cfg.server_url = proxy ? "wss://localhost:" + proxy->port() + "/ws/chat" : sim.ws_url();
         cfg.server_root_key = sim.root_key();
         auto l = std::make_shared<test::RecordingListener>();
         auto c = Client::create(loop, cfg, store, prekeys, l);
@@ -84,7 +91,7 @@ class ClientScaleTest : public CppUnit::TestFixture {
       }
       const long threads_after = proc_status("Threads");
       const long rss_after_kb = proc_status("VmRSS");
-      std::cerr << "\nSCALE agents=" << n << " threads_before=" << threads_before << " threads_after=" << threads_after
+      std::cerr << "\nSCALE transport=" << (tls ? "wss" : "ws") << " agents=" << n << " threads_before=" << threads_before << " threads_after=" << threads_after
                 << " rss_before_kb=" << rss_before_kb << " rss_after_kb=" << rss_after_kb
                 << " rss_per_agent_kb=" << (rss_after_kb - rss_before_kb) / n << "\n";
       CPPUNIT_ASSERT(threads_after <= 32);

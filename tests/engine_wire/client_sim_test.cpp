@@ -11,6 +11,7 @@
 #include "memory_credentials_store.hpp"
 #include "memory_prekey_store.hpp"
 #include "recording_listener.hpp"
+#include "tls_proxy_process.hpp"
 #include "wa_sim_process.hpp"
 
 using namespace wabot::engine;
@@ -45,6 +46,7 @@ class ClientSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(keepalive_timeout_triggers_a_reconnect);
   CPPUNIT_TEST(wss_to_a_plain_server_fails_in_the_tls_handshake);
   CPPUNIT_TEST(garbage_from_the_server_ends_in_a_reconnect);
+  CPPUNIT_TEST(pairs_over_wss_and_verifies_the_host_name);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -237,6 +239,37 @@ class ClientSimTest : public CppUnit::TestFixture {
     bool saw = false;
     for (auto& e : a.listener->events()) saw |= e.kind == "disconnected" && e.text.find("undecryptable") != std::string::npos;
     CPPUNIT_ASSERT_MESSAGE(a.listener->summary(), saw);
+  }
+
+  // wss:// end to end: a TLS proxy with a throwaway certificate for "localhost" in front of the simulator.
+  void pairs_over_wss_and_verifies_the_host_name() {
+    if (skip()) return;
+    test::TlsProxyProcess proxy(WaSimProcess::source_dir(), test::url_port(sim_->ws_url()));
+    std::string error;
+    CPPUNIT_ASSERT_MESSAGE(error, loop_->add_trusted_ca_file(proxy.cert_file(), error));
+    CPPUNIT_ASSERT(!loop_->add_trusted_ca_file(proxy.missing_file(), error));
+
+    ClientConfig good = config("agent-tls", sim_->root_key());
+    good.server_url = "wss://localhost:" + proxy.port() + "/ws/chat";
+    Agent a = pair(good);
+    CPPUNIT_ASSERT(store_->get("agent-tls")->is_linked());
+
+    // The same server under a name its certificate does not carry is refused.
+    ClientConfig wrong = config("agent-tls-2", sim_->root_key());
+    wrong.server_url = "wss://127.0.0.1:" + proxy.port() + "/ws/chat";
+    Agent b = start_agent(wrong);
+    bool refused = b.listener->wait_for([](const auto& ev) {
+      for (const auto& e : ev)
+        if (e.kind == "disconnected" && e.text.find("TLS handshake") != std::string::npos &&
+            e.text.find("certificate verify failed") != std::string::npos)
+          return true;
+      return false;
+    });
+    CPPUNIT_ASSERT_MESSAGE(b.listener->summary(), refused);
+    a.client->stop();
+    b.client->stop();
+    CPPUNIT_ASSERT(a.listener->wait_state(ClientState::disconnected));
+    CPPUNIT_ASSERT(b.listener->wait_state(ClientState::disconnected));
   }
 
  private:

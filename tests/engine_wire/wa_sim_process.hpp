@@ -27,10 +27,11 @@ namespace wabot::engine::test {
 
 class WaSimProcess {
  public:
-  static std::string sim_dir() {
+  static std::string source_dir() {
     const char* src = std::getenv("WABOT_SOURCE_DIR");
-    return std::string(src ? src : ".") + "/tests/wa_sim";
+    return std::string(src ? src : ".");
   }
+  static std::string sim_dir() { return source_dir() + "/tests/wa_sim"; }
   // The simulator needs its npm dependencies (`npm ci` in tests/wa_sim).
   static bool available() { return std::filesystem::exists(sim_dir() + "/node_modules"); }
 

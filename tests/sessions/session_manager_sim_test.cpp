@@ -10,6 +10,7 @@
 
 #include "host/sessions/session_manager.hpp"
 #include "host/store/adapters/database_credentials_store.hpp"
+#include "host/store/message_log_repository.hpp"
 #include "host/store/whatsapp_user_repository.hpp"
 #include "test_database.hpp"
 #include "wa_sim_process.hpp"
@@ -38,6 +39,12 @@ class EventRecorder {
     std::size_t n = 0;
     for (auto& e : events_) n += e.kind == kind;
     return n;
+  }
+  std::optional<plugins::PluginEvent> find(wabot_event_kind kind, const std::string& agent) {
+    std::lock_guard lock(mutex_);
+    for (auto& e : events_)
+      if (e.kind == kind && e.agent_id == agent) return e;
+    return std::nullopt;
   }
   bool saw_state(wabot_session_state state) {
     std::lock_guard lock(mutex_);
@@ -83,6 +90,8 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(stream_error_440_persists_disconnected_and_stays_stopped);
   CPPUNIT_TEST(create_rules_and_lookups);
   CPPUNIT_TEST(send_limiter_refusal_is_rate_limited);
+  CPPUNIT_TEST(api_key_check_is_exact_and_follows_a_rotation);
+  CPPUNIT_TEST(text_between_two_agents_is_acked_logged_and_published);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
  protected:
@@ -161,10 +170,10 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
   }
 
   // create -> QR -> the simulator scans it -> connected.
-  void pair(SessionManager& m, const std::string& agent) {
+  void pair(SessionManager& m, const std::string& agent, const std::string& phone = kPhone) {
     auto created = ok(m.create(request(agent)));
     CPPUNIT_ASSERT_MESSAGE("no QR within the wait", created.session.qr.has_value());
-    std::string body = "{\"qr\":" + WaSimProcess::json_string(created.session.qr->text) + ",\"phone\":\"" + kPhone + "\"}";
+    std::string body = "{\"qr\":" + WaSimProcess::json_string(created.session.qr->text) + ",\"phone\":\"" + phone + "\"}";
     auto scanned = sim_->post("/scan", body);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(scanned.second, 200, scanned.first);
     CPPUNIT_ASSERT_MESSAGE(sim_->log().substr(0, 2000), eventually([&] {
@@ -220,9 +229,6 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     auto qr = manager_->wait_qr("bot-1", 1000);
     assert_code(WABOT_ERR_ALREADY_EXISTS, qr.status());
     CPPUNIT_ASSERT(qr.status().message().find("ALREADY_CONNECTED") == 0);
-    // Connected, but the engine's messaging layer is not in this build: a clear refusal.
-    auto sent = manager_->send_text(plugins::TextSend{"bot-1", "15550001111@s.whatsapp.net", "hi", "", {}, "", 0});
-    assert_code(WABOT_ERR_UNSUPPORTED, sent.status());
     auto last_connected = *row("bot-1").last_connected_at_ms;
 
     // A restart: the manager goes (status disconnected), a new one resumes from the database.
@@ -313,6 +319,71 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     // Without logout the row goes and the client stops.
     CPPUNIT_ASSERT(ok(manager_->remove("bot-6", false)));
     assert_code(WABOT_ERR_NOT_FOUND, manager_->get("bot-6").status());
+  }
+
+  void text_between_two_agents_is_acked_logged_and_published() {
+    if (skip()) return;
+    const std::string phone_b = "15557654322";
+    pair(*manager_, "alice");
+    pair(*manager_, "bob", phone_b);
+    // Sends need the agent's phone as a PN JID, a quoted unknown id is quoted by id only.
+    auto sent = manager_->send_text(plugins::TextSend{"alice", "+1 555 765-4322", "hello bob", "", {}, "trace-1", 0});
+    CPPUNIT_ASSERT_MESSAGE(sent.status().to_string(), sent.is_ok());
+    const std::string id = sent.value();
+    CPPUNIT_ASSERT(!id.empty());
+    // Bob's side: the message arrives decrypted, is logged as incoming and published.
+    CPPUNIT_ASSERT(eventually([&] { return events_.find(WABOT_EVENT_MESSAGE_RECEIVED, "bob").has_value(); }));
+    auto received = *events_.find(WABOT_EVENT_MESSAGE_RECEIVED, "bob");
+    CPPUNIT_ASSERT_EQUAL(id, received.message->id);
+    CPPUNIT_ASSERT_EQUAL(std::string("hello bob"), received.message->text);
+    CPPUNIT_ASSERT_EQUAL(int(WABOT_MESSAGE_TEXT), int(received.message->type));
+    store::MessageLogRepository log_repo(t_->db());
+    CPPUNIT_ASSERT(eventually([&] {
+      auto in = log_repo.find("bob", id);
+      return in.ok() && in->has_value();
+    }));
+    auto in = log_repo.find("bob", id);
+    CPPUNIT_ASSERT((*in)->direction == store::MessageDirection::incoming);
+    CPPUNIT_ASSERT_EQUAL(std::string("hello bob"), (*in)->text.value_or(""));
+    // Alice's side: logged as outgoing, MESSAGE_SENT with the trace id.
+    auto out = log_repo.find("alice", id);
+    CPPUNIT_ASSERT(out.ok() && out->has_value());
+    CPPUNIT_ASSERT((*out)->direction == store::MessageDirection::outgoing);
+    CPPUNIT_ASSERT_EQUAL(std::string(phone_b + "@s.whatsapp.net"), (*out)->chat_jid);
+    auto sent_event = events_.find(WABOT_EVENT_MESSAGE_SENT, "alice");
+    CPPUNIT_ASSERT(sent_event && sent_event->trace_id == "trace-1" && sent_event->message->id == id);
+    // And back, quoting alice's message (found in bob's log: quoted with its content).
+    auto reply = manager_->send_text(plugins::TextSend{"bob", std::string(kPhone) + "@c.us", "hi alice", id, {}, "", 0});
+    CPPUNIT_ASSERT_MESSAGE(reply.status().to_string(), reply.is_ok());
+    CPPUNIT_ASSERT(eventually([&] {
+      auto r = log_repo.find("alice", reply.value());
+      return r.ok() && r->has_value() && (*r)->quoted_id.value_or("") == id;
+    }));
+    auto stats = store::MessageLogRepository(t_->db()).stats("alice");
+    CPPUNIT_ASSERT(stats.ok() && stats->outgoing == 1 && stats->incoming == 1);
+    // Bad recipients are refused before any network work.
+    assert_code(WABOT_ERR_INVALID_ARGUMENT, manager_->send_text(plugins::TextSend{"alice", "not a phone", "x", "", {}, "", 0}).status());
+    assert_code(WABOT_ERR_UNSUPPORTED, manager_->send_text(plugins::TextSend{"alice", "123456789-1600000000@g.us", "x", "", {}, "", 0}).status());
+    // Typing indicators go out on the connection (relayed live by the simulator).
+    CPPUNIT_ASSERT(manager_->set_typing("alice", phone_b + "@s.whatsapp.net", WABOT_TYPING_COMPOSING).is_ok());
+  }
+
+  void api_key_check_is_exact_and_follows_a_rotation() {
+    if (skip()) return;
+    auto req = request("bot-8");
+    req.api_key = "key-one";
+    ok(manager_->create(req));
+    CPPUNIT_ASSERT(ok(manager_->check_api_key("bot-8", "key-one")));
+    assert_code(WABOT_ERR_NOT_FOUND, manager_->check_api_key("nobody", "x").status());
+    if (backend() == Backend::sqlite) {  // api_keys belongs to another service on PostgreSQL
+      // The user rotates the key in api_keys: the first mismatch re-reads it, then the new key works.
+      t_->exec("INSERT INTO api_keys (user_id, access_token, is_active) VALUES ('user-1', 'key-two', 1)");
+      CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-two")));
+      CPPUNIT_ASSERT(eventually([&] { return ok(manager_->check_api_key("bot-8", "key-two")); }));
+      CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-one")));
+    }
+    CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "key-onf")));
+    CPPUNIT_ASSERT(!ok(manager_->check_api_key("bot-8", "")));
   }
 
   void send_limiter_refusal_is_rate_limited() {

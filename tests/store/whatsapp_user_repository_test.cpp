@@ -280,6 +280,7 @@ class PostgresLegacyWhatsappUserTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(fresh.user.status == SessionStatus::awaiting_qr);
     auto page = ok(repo.list({std::string("ff2c9e4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), std::nullopt}, std::nullopt, 10));
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), page.users.size());
+    CPPUNIT_ASSERT(ok(repo.list({std::string("not-a-uuid"), std::nullopt}, std::nullopt, 10)).users.empty());
     // The adopted table now refuses one agent_id under two users, like ours.
     auto taken = repo.upsert({"0b9a3c1e-0000-4000-8000-000000000001", "legacy-bot", "X", std::nullopt, "https://x"});
     CPPUNIT_ASSERT(taken.error().code == ErrorCode::agent_id_taken);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,7 @@ class WaPeerProcess {
         }
         std::lock_guard lock(mu_);
         if (obj->has("event") && !obj->has("ok")) {
+          if (hook_) hook_(obj);
           if (events_.size() < 100'000) events_.push_back(obj);
         } else if (obj->has("id")) {
           replies_[obj->getValue<long>("id")] = obj;
@@ -121,6 +123,11 @@ class WaPeerProcess {
     std::lock_guard lock(mu_);
     return events_;
   }
+  // Called on the reader thread for every event as it arrives (benchmarks time arrivals with it).
+  void set_event_hook(std::function<void(const Object&)> hook) {
+    std::lock_guard lock(mu_);
+    hook_ = std::move(hook);
+  }
   std::string stderr_text() {
     std::lock_guard lock(mu_);
     return stderr_;
@@ -140,6 +147,7 @@ class WaPeerProcess {
   std::mutex mu_, write_mu_;
   std::condition_variable cv_;
   std::map<long, Object> replies_;
+  std::function<void(const Object&)> hook_;
   std::vector<Object> events_;
   std::string stderr_;
   long next_id_ = 0;

@@ -23,6 +23,8 @@ struct Messenger::SendJob {
   std::vector<Jid> peer_devices;  // device JIDs of the recipient
   std::vector<Jid> own_devices;   // our other devices
   std::optional<Jid> retry_device;  // set for a retry resend: only this device, direct <enc>
+  bool group = false;              // a group send: SKDM to every device, one skmsg
+  AddressingMode mode = AddressingMode::unset;
   std::uint32_t retry_count = 0;
   std::string retry_t;
   bool done = false;
@@ -123,8 +125,12 @@ void Messenger::send_message(const Jid& to, wabot::proto::Message message, std::
   job->to = to.to_non_ad();
   job->message = std::move(message);
   job->callback = std::move(callback);
+  if (to.is_group()) {
+    job->group = true;
+    return resolve_group(job);
+  }
   if (!to.is_pn() && !to.is_lid()) {
-    return fail(job, Error(ErrorCode::state, "cannot send to " + to.to_string() + ": only PN and LID users are supported"));
+    return fail(job, Error(ErrorCode::state, "cannot send to " + to.to_string() + ": only users and groups are supported"));
   }
   resolve_devices(job);
 }
@@ -200,6 +206,83 @@ void Messenger::resolve_devices(std::shared_ptr<SendJob> job) {
   }, config_.iq_timeout_ms);
 }
 
+void Messenger::group_info(const Jid& group, std::function<void(Result<GroupInfo>)> callback) {
+  std::optional<GroupInfo> cached;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = groups_.find(group.to_string()); it != groups_.end()) cached = it->second;
+  }
+  if (cached) return callback(std::move(*cached));  // outside the lock: the callback sends
+  auto self = shared_from_this();
+  channel_->send_request(make_group_info_query(group), [self, group, callback](Result<Node> reply) {
+    if (!reply) return callback(reply.error().with_context("metadata query for " + group.to_string() + " failed"));
+    auto info = parse_group_info(*reply);
+    if (!info) return callback(info.error().with_context(group.to_string()));
+    {
+      std::lock_guard lock(self->mu_);
+      for (const auto& p : info->participants)
+        if (p.pn && p.lid) self->learn_mapping_locked(*p.pn, *p.lid);
+      if (self->groups_.size() > 10'000) self->groups_.clear();
+      self->groups_[group.to_string()] = *info;
+    }
+    callback(std::move(info));
+  }, config_.iq_timeout_ms);
+}
+
+void Messenger::fetch_device_lists(std::vector<Jid> users, std::function<void(Status)> done) {
+  std::vector<Jid> missing;
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    for (const auto& u : users)
+      if (!devices_.get(u, now)) missing.push_back(u);
+  }
+  if (missing.empty()) return done(Ok{});
+  auto self = shared_from_this();
+  channel_->send_request(make_device_query(missing, next_sid()), [self, missing, done](Result<Node> reply) {
+    if (!reply) return done(reply.error().with_context("device list query failed"));
+    auto parsed = parse_device_reply(*reply);
+    if (!parsed) return done(parsed.error());
+    {
+      std::lock_guard lock(self->mu_);
+      auto now = std::chrono::steady_clock::now();
+      for (auto& ud : *parsed) {
+        if (ud.lid && ud.user.is_pn()) self->learn_mapping_locked(ud.user, *ud.lid);
+        self->devices_.put(ud, now);
+      }
+    }
+    done(Ok{});
+  }, config_.iq_timeout_ms);
+}
+
+void Messenger::resolve_group(std::shared_ptr<SendJob> job) {
+  auto self = shared_from_this();
+  group_info(job->to, [self, job](Result<GroupInfo> info) {
+    if (!info) return self->fail(job, info.error());
+    job->chat = info->jid;
+    job->mode = info->addressing_mode;
+    std::vector<Jid> users;
+    for (const auto& p : info->participants) users.push_back(p.lid ? *p.lid : p.jid);
+    self->fetch_device_lists(users, [self, job, users](Status st) {
+      if (!st) return self->fail(job, st.error().with_context("devices of the members of " + job->chat.to_string()));
+      {
+        std::lock_guard lock(self->mu_);
+        auto now = std::chrono::steady_clock::now();
+        for (const auto& u : users) {
+          auto list = self->devices_.get(u, now);
+          if (!list) continue;
+          const bool own = self->is_own_user(u);
+          for (auto d : list->devices) {
+            if (own && d == self->own_.device_jid.device) continue;
+            (own ? job->own_devices : job->peer_devices).emplace_back(u.user, u.server, d);
+          }
+        }
+      }
+      self->ensure_sessions(job);
+    });
+  });
+}
+
 void Messenger::ensure_sessions(std::shared_ptr<SendJob> job) {
   std::vector<Jid> need;
   {
@@ -266,7 +349,28 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
       if (job->retry_count > 0) attrs.push_back({"count", std::to_string(job->retry_count)});
       return Node("enc", std::move(attrs), std::move(ct->data));
     };
-    if (job->retry_device) {
+    if (job->group && !job->retry_device) {
+      // Our sender key, named by our LID address (as whatsmeow does); its distribution message goes
+      // to every member device in a pkmsg/msg, the content once as skmsg.
+      const Jid me = own_.lid ? *own_.lid : own_.device_jid;
+      auto own_addr = signal::signal_address_for(me.user, me.server, own_.device_jid.device);
+      if (!own_addr) return fail(job, Error(ErrorCode::state, "no Signal address for our own device"));
+      signal::SenderKeyName name{job->chat.to_string(), own_addr.value()};
+      auto skdm = signal_->create_sender_key_distribution(name);
+      if (!skdm) return fail(job, Error(ErrorCode::crypto, "sender key for " + job->chat.to_string() + ": " + signal_error_text(skdm.error())));
+      wabot::proto::Message dist;
+      dist.mutable_sender_key_distribution_message()->set_group_id(job->chat.to_string());
+      dist.mutable_sender_key_distribution_message()->set_axolotl_sender_key_distribution_message(
+          std::string(skdm->begin(), skdm->end()));
+      const Bytes dist_plain = serialize(dist);
+      for (const auto& d : job->peer_devices)
+        if (auto enc = encrypt_for(d, dist_plain)) participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
+      for (const auto& d : job->own_devices)
+        if (auto enc = encrypt_for(d, dist_plain)) participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
+      auto sk = signal_->group_encrypt(name, signal::pad_message(plain));
+      if (!sk) return fail(job, Error(ErrorCode::crypto, "group encrypt for " + job->chat.to_string() + ": " + signal_error_text(sk.error())));
+      direct_enc = Node("enc", {{"v", "2"}, {"type", "skmsg"}}, std::move(sk.value()));
+    } else if (job->retry_device) {
       bool own = is_own_user(*job->retry_device);
       auto enc = encrypt_for(*job->retry_device, own ? dsm_plain : plain);
       if (!enc) return fail(job, Error(ErrorCode::crypto, "cannot encrypt the retry for " + job->retry_device->to_string()));
@@ -286,7 +390,11 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
                                {"type", media ? "media" : "text"}};
   NodeList children;
   std::size_t copies = participants.size();
-  if (job->retry_device) {
+  if (job->group && !job->retry_device) {
+    if (job->mode == AddressingMode::lid) attrs.push_back({"addressing_mode", "lid"});
+    copies = participants.size();
+    if (!participants.empty()) children.push_back(Node("participants", {}, std::move(participants)));
+  } else if (job->retry_device) {
     attrs.push_back({"t", job->retry_t});
     attrs.push_back({"device_fanout", "false"});
     children.push_back(std::move(direct_enc));
@@ -295,6 +403,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     children.push_back(Node("participants", {}, std::move(participants)));
   }
   if (pkmsgs > 0 && !own_.account.empty()) children.push_back(Node("device-identity", {}, own_.account));
+  if (job->group && !job->retry_device) children.push_back(std::move(direct_enc));
   Node stanza("message", std::move(attrs), std::move(children));
 
   auto self = shared_from_this();
@@ -616,7 +725,10 @@ void Messenger::handle_notification(const Node& node) {
   ack(node, "notification");
   const std::string type = node.attr_or("type");
   auto from = node.attr_jid("from");
-  if (type == "devices" && from) {
+  if (type == "w:gp2" && from && from->is_group()) {
+    std::lock_guard lock(mu_);
+    groups_.erase(from->to_string());  // membership or subject changed: query again on the next send
+  } else if (type == "devices" && from) {
     std::lock_guard lock(mu_);
     devices_.invalidate(*from);
     if (auto lid = node.attr_jid("lid")) devices_.invalidate(*lid);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "host/engine/messaging/device_list.hpp"
+#include "host/engine/messaging/group_info.hpp"
 #include "host/engine/messaging/message_content.hpp"
 #include "host/engine/messaging/messaging_events.hpp"
 #include "host/engine/messaging/stanza_channel.hpp"
@@ -43,7 +44,7 @@ struct MessengerConfig {
 };
 
 struct OutgoingText {
-  Jid to;  // a user (PN or LID, non-AD)
+  Jid to;  // a user (PN or LID, non-AD) or a group (…@g.us)
   std::string text;
   std::vector<std::string> mentions;  // JIDs; put "@<user>" into the text yourself
   std::optional<QuotedMessage> quoted;
@@ -63,6 +64,9 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   void send_text(OutgoingText message, SendCallback callback);
   // Any Message to a user; id empty = generate one.
   void send_message(const Jid& to, wabot::proto::Message message, std::string id, SendCallback callback);
+
+  // A group's metadata, from the cache or a w:g2 query (cached until a w:gp2 notification).
+  void group_info(const Jid& group, std::function<void(Result<GroupInfo>)> callback);
 
   // Every stanza the connection did not consume (message, receipt, notification, ...).
   void handle_node(const Node& node);
@@ -88,6 +92,9 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
             std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener);
 
   void resolve_devices(std::shared_ptr<SendJob> job);
+  void resolve_group(std::shared_ptr<SendJob> job);
+  // Queries (one usync) the device lists of the users not in the cache.
+  void fetch_device_lists(std::vector<Jid> users, std::function<void(Status)> done);
   void ensure_sessions(std::shared_ptr<SendJob> job);
   void encrypt_and_send(std::shared_ptr<SendJob> job);
   void fail(const std::shared_ptr<SendJob>& job, const Error& error);
@@ -113,6 +120,7 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   mutable std::mutex mu_;  // guards everything below (the Signal store included)
   std::unique_ptr<signal::SignalProtocol> signal_;
   DeviceListCache devices_;
+  std::map<std::string, GroupInfo> groups_;  // by group JID
   std::map<std::string, std::string> pn_to_lid_;  // PN user -> LID user (bounded by contacts)
   std::map<std::string, std::string> lid_to_pn_;
   std::deque<SentRecord> recent_sends_;

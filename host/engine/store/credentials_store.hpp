@@ -37,6 +37,10 @@ struct Credentials {
   std::string platform;           // the primary device's platform, e.g. "android"
   std::string business_name;
 
+  // The next one-time prekey id to generate (prekeys themselves belong to the Signal store). The
+  // database adapter (host/store/adapters) persists it.
+  std::uint32_t next_pre_key_id = 1;
+
   bool is_linked() const { return device_jid.has_value(); }
 };
 

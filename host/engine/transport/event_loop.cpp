@@ -47,6 +47,16 @@ EventLoop::EventLoop(std::size_t threads)
 
 EventLoop::~EventLoop() { stop(); }
 
+bool EventLoop::add_trusted_ca_file(const std::string& pem_path, std::string& error) {
+  boost::system::error_code ec;
+  tls_.load_verify_file(pem_path, ec);
+  if (ec) {
+    error = "cannot load CA file " + pem_path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
 void EventLoop::stop(std::chrono::milliseconds drain) {
   work_.reset();
   {

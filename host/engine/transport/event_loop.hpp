@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,9 @@ class EventLoop {
   // Shared TLS client context: system CAs, peer verification, idle buffers released (memory per agent).
   boost::asio::ssl::context& tls_context() { return tls_; }
   std::size_t thread_count() const { return threads_.size(); }
+  // Also trust the CA certificates of this PEM file (a private server or a test proxy). Call before
+  // connecting; an unreadable or invalid file is an error and changes nothing.
+  bool add_trusted_ca_file(const std::string& pem_path, std::string& error);
 
   // Lets the loop finish its outstanding work (closing sockets, cancelled timers) for up to drain_ms,
   // then stops it and joins the threads. Also done by the destructor. Every Client and connection

@@ -50,7 +50,6 @@ engine::Result<std::optional<es::Credentials>> from_row(const DeviceCredentials&
   c.push_name = d.push_name;
   c.platform = d.platform;
   c.business_name = d.business_name;
-  c.next_pre_key_id = d.next_prekey_id;
   return std::optional<es::Credentials>(std::move(c));
 }
 
@@ -73,7 +72,8 @@ DeviceCredentials to_row(std::string_view agent_id, const es::Credentials& c) {
   d.platform = c.platform;
   d.business_name = c.business_name;
   d.account = c.account;
-  d.next_prekey_id = c.next_pre_key_id;
+  // The prekey id counter is the store's own (DatabasePreKeyStore); save() never moves it back.
+  d.next_prekey_id = 1;
   return d;
 }
 

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End to end through the SDK: a real plugin (the recorder fixture) loaded by the real PluginManager
+// calls the "sessions" and "messaging" services, served by a real SessionManager over SQLite and the
+// WhatsApp simulator; the session events reach the plugin through its queue.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <wabot/sdk.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "fixture_paths.hpp"
+#include "host/plugins/plugin_manager.hpp"
+#include "host/plugins/services.hpp"
+#include "host/sessions/session_manager.hpp"
+#include "log_capture.hpp"
+#include "recording_route_registry.hpp"
+#include "test_database.hpp"
+#include "wa_sim_process.hpp"
+
+using namespace wabot;
+using wabot::engine::test::WaSimProcess;
+using wabot::plugins::testing::LogCapture;
+
+namespace {
+
+template <class F>
+bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds(30'000)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (f()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return f();
+}
+
+std::string base64(const std::string& raw) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < raw.size(); i += 3) {
+    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8 | (unsigned char)raw[i + 2];
+    for (int s : {18, 12, 6, 0}) out += t[(v >> s) & 63];
+  }
+  if (raw.size() - i == 1) {
+    unsigned v = (unsigned char)raw[i] << 16;
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += "==";
+  } else if (raw.size() - i == 2) {
+    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8;
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += t[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+class SdkSessionsE2eTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SdkSessionsE2eTest);
+  CPPUNIT_TEST(plugin_creates_pairs_and_sends_through_the_sdk);
+  CPPUNIT_TEST_SUITE_END();
+
+  std::unique_ptr<LogCapture> logs_;
+  plugins::testing::RecordingRouteRegistry routes_;
+  std::unique_ptr<store::test::TestDatabase> db_;
+  std::unique_ptr<WaSimProcess> sim_;
+  std::unique_ptr<sessions::SessionManager> sessions_;
+  std::unique_ptr<plugins::PluginManager> plugins_;
+
+ public:
+  void setUp() override {
+    if (!WaSimProcess::available()) return;
+    logs_ = std::make_unique<LogCapture>();
+    db_ = store::test::TestDatabase::create(store::test::Backend::sqlite);
+    sim_ = std::make_unique<WaSimProcess>();
+    sessions::SessionManagerOptions o;
+    o.engine.server_url = sim_->ws_url();
+    const auto& key = sim_->root_key();
+    o.engine.server_root_key = base64(std::string(key.begin(), key.end()));
+    o.ai_backend_url = "https://ai.example";
+    o.qr_wait_on_create_ms = 20'000;
+    std::string error;
+    sessions_ = sessions::SessionManager::create(
+        std::shared_ptr<store::Database>(&db_->db(), [](store::Database*) {}), o, error);
+    CPPUNIT_ASSERT_MESSAGE(error, sessions_ != nullptr);
+    plugins::HostBackends backends;
+    backends.routes = &routes_;  // the recorder adds a route at start
+    backends.sessions = sessions_.get();
+    backends.messaging = sessions_.get();
+    plugins_ = std::make_unique<plugins::PluginManager>(
+        plugins::testing::fixture_config({plugins::testing::fixture_spec("recorder_a")}), backends);
+    plugins_->load_all();
+    plugins_->start_all();
+    plugins::PluginManager* pm = plugins_.get();
+    sessions_->set_event_sink([pm](const plugins::PluginEvent& e) { pm->publish(e); });
+  }
+
+  void tearDown() override {
+    // The host's stop order: plugins, then sessions, then the rest.
+    if (plugins_) plugins_->stop_all();
+    if (sessions_) sessions_->shutdown();
+    plugins_.reset();
+    sessions_.reset();
+    sim_.reset();
+    db_.reset();
+    logs_.reset();
+  }
+
+  std::string plugin_lines() {
+    std::string out;
+    for (const auto& l : logs_->matching({"recorder"})) out += l.substr(0, 300) + "\n";
+    return out;
+  }
+
+  void plugin_creates_pairs_and_sends_through_the_sdk() {
+    if (!sim_) {
+      std::cerr << " [skipped: run `npm ci` in tests/wa_sim]";
+      return;
+    }
+    auto plugin = plugins_->find("recorder_a");
+    CPPUNIT_ASSERT(plugin);
+    wabot::Host host(plugins::host_api(), plugin->handle());
+    wabot::Sessions sdk_sessions(host);
+    wabot::Messaging messaging(host);
+
+    auto created = sdk_sessions.create("user-1", "sdk-bot", "SDK bot", "", 0);
+    CPPUNIT_ASSERT_MESSAGE(created.status().to_string(), created.is_ok());
+    CPPUNIT_ASSERT(created.value().created);
+    CPPUNIT_ASSERT(created.value().session.qr.has_value());
+    auto qr = sdk_sessions.wait_qr("sdk-bot", 1000);
+    CPPUNIT_ASSERT(qr.is_ok() && qr.value().text == created.value().session.qr->text);
+    // Before pairing a send is refused as not ready (never a fake success).
+    auto early = messaging.send_text(wabot::TextMessage{.agent_id = "sdk-bot", .to = "15550009999", .text = "too early"});
+    CPPUNIT_ASSERT_EQUAL(std::string("NOT_READY"), std::string(status_name(early.status().code())));
+
+    auto scanned = sim_->post("/scan", "{\"qr\":" + WaSimProcess::json_string(qr.value().text) + ",\"phone\":\"15550007777\"}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(scanned.second, 200, scanned.first);
+    CPPUNIT_ASSERT(eventually([&] {
+      auto s = sdk_sessions.get("sdk-bot");
+      return s.is_ok() && s.value().is_ready && s.value().status == "connected";
+    }));
+    auto s = sdk_sessions.get("sdk-bot").value();
+    CPPUNIT_ASSERT_EQUAL(std::string("15550007777"), s.me_phone);
+    // The plugin saw the state changes (SESSION_STATE = 4) on its queue.
+    CPPUNIT_ASSERT_MESSAGE(plugin_lines(), eventually([&] { return logs_->count({"event recorder_a 4 sdk-bot"}) >= 2; }));
+    auto page = sdk_sessions.list("user-1");
+    CPPUNIT_ASSERT(page.is_ok() && page.value().sessions.size() == 1);
+    CPPUNIT_ASSERT(sdk_sessions.remove("sdk-bot", true).value());
+    CPPUNIT_ASSERT(!sdk_sessions.get("sdk-bot").is_ok());
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SdkSessionsE2eTest);
