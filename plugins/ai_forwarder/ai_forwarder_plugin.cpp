@@ -17,7 +17,7 @@
 
 #include <chrono>
 #include <memory>
-#include <regex>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -27,6 +27,18 @@ namespace {
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A trace id for events that arrive without one, so the AI call, the logs and an alert still share one.
+std::string new_trace_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "wa-";
+  for (int i = 0; i < 2; ++i) {
+    uint64_t v = rng();
+    for (int j = 0; j < 16; ++j) out.push_back(hex[(v >> (j * 4)) & 0xF]);
+  }
+  return out;
 }
 
 bool valid_agent_id(std::string_view id) {
@@ -129,7 +141,8 @@ class AiForwarderPlugin : public wabot::Plugin {
       log().debug("inbound message not forwarded", {{"agentId", std::string(e.agent_id())}, {"reason", std::string(to_string(why))}});
       return wabot::Status::ok();
     }
-    auto job = std::make_shared<InboundJob>(InboundJob{std::string(e.agent_id()), std::string(e.trace_id()), std::string(m.text()),
+    std::string trace_id = e.trace_id().empty() ? new_trace_id() : std::string(e.trace_id());
+    auto job = std::make_shared<InboundJob>(InboundJob{std::string(e.agent_id()), std::move(trace_id), std::string(m.text()),
                                                        std::string(m.sender_jid()), std::string(m.chat_jid()), std::string(m.id()),
                                                        std::string(m.push_name()), in.is_group});
     bool queued = executor_ ? executor_->submit(job->agent_id, [this, job] { process(*job); })

@@ -55,6 +55,7 @@ class AiForwarderPluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(AiForwarderPluginTest);
   CPPUNIT_TEST(directMessageGoesToAiAndReplyComesBack);
   CPPUNIT_TEST(fallsBackToBackendUrl);
+  CPPUNIT_TEST(eventWithoutTraceIdGetsOne);
   CPPUNIT_TEST(groupNeedsMentionAndReplyIsQuoted);
   CPPUNIT_TEST(ignoredMessagesMakeNoCall);
   CPPUNIT_TEST(timeoutAlertsDeveloper);
@@ -109,6 +110,22 @@ class AiForwarderPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t(1), ai.requests().size());
     CPPUNIT_ASSERT_EQUAL(std::string("/agents/agent-1/execute"), ai.requests()[0].uri);
     CPPUNIT_ASSERT_EQUAL(std::string("plain answer"), host.sent_texts.at(0).text);
+  }
+
+  void eventWithoutTraceIdGetsOne() {
+    TestAiBackend ai;
+    FakeHost host;
+    setup(host, ai);
+    CPPUNIT_ASSERT(host.load(wabot_plugin_v1()).is_ok());
+    auto m = hello();
+    m.trace_id = "";
+    host.deliver(m);
+    host.run_posted();
+    auto reqs = ai.requests();
+    CPPUNIT_ASSERT_EQUAL(size_t(1), reqs.size());
+    CPPUNIT_ASSERT_EQUAL(size_t(35), reqs[0].trace_id.size());  // "wa-" + 32 hex
+    CPPUNIT_ASSERT(contains(reqs[0].body, "\"traceId\":\"" + reqs[0].trace_id + "\""));
+    CPPUNIT_ASSERT_EQUAL(reqs[0].trace_id, host.sent_texts.at(0).trace_id);
   }
 
   void groupNeedsMentionAndReplyIsQuoted() {
