@@ -84,6 +84,7 @@ struct TempDir {
 class AiForwarderSimE2eTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(AiForwarderSimE2eTest);
   CPPUNIT_TEST(helloIsAnsweredAndFailuresAlertTheDeveloper);
+  CPPUNIT_TEST(groupsTimeoutsAndAgentsInParallel);
   CPPUNIT_TEST_SUITE_END();
 
   std::unique_ptr<plugins::testing::LogCapture> logs_;
@@ -116,7 +117,7 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     backends.routes = &routes_;
     backends.sessions = sessions_.get();
     backends.messaging = sessions_.get();
-    backends.shared_config = {{"ai.backend_url", ai_->base_url()}, {"ai.timeout", "10s"}};
+    backends.shared_config = {{"ai.backend_url", ai_->base_url()}, {"ai.timeout", "6s"}};
     plugins::PluginsConfig config;
     const char* dir = std::getenv("WABOT_PLUGIN_OUTPUT_DIR");
     config.directory = dir ? dir : "plugins";
@@ -143,17 +144,74 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     logs_.reset();
   }
 
-  void helloIsAnsweredAndFailuresAlertTheDeveloper() {
-    auto created = sessions_->create(plugins::SessionCreateRequest{"user-1", "bot-1", "Bot", "", 20'000});
+  void pair_bot(const std::string& agent, const std::string& phone) {
+    auto created = sessions_->create(plugins::SessionCreateRequest{"user-1", agent, "Bot", "", 20'000});
     CPPUNIT_ASSERT_MESSAGE(created.status().to_string(), created.is_ok());
     CPPUNIT_ASSERT(created.value().session.qr.has_value());
     auto scanned = sim_->post("/scan", "{\"qr\":" + WaSimProcess::json_string(created.value().session.qr->text) +
-                                           ",\"phone\":\"" + kBotPhone + "\"}");
+                                           ",\"phone\":\"" + phone + "\"}");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(scanned.second, 200, scanned.first);
     CPPUNIT_ASSERT(eventually([&] {
-      auto s = sessions_->get("bot-1");
+      auto s = sessions_->get(agent);
       return s.is_ok() && s.value().is_ready;
     }));
+  }
+
+  void groupsTimeoutsAndAgentsInParallel() {
+    pair_bot("bot-1", kBotPhone);
+    pair_bot("bot-2", "15550004444");
+    WaPeerProcess peer(WaSimProcess::sim_dir(), control_url(*sim_), sim_->ws_url(), (tmp_->path / "peer").string());
+    peer.call("pair", WaPeerProcess::args({{"phone", std::string(kPeerPhone)}}));
+    WaPeerProcess dev(WaSimProcess::sim_dir(), control_url(*sim_), sim_->ws_url(), (tmp_->path / "dev").string());
+    dev.call("pair", WaPeerProcess::args({{"phone", std::string(kDevPhone)}}));
+    const std::string bot_jid = std::string(kBotPhone) + "@s.whatsapp.net";
+
+    // Group: no AI call without a mention; a PN mention makes one.
+    ai_->set_scenario("bot-1", AiScenario::reply("group reply"));
+    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
+    members->add(bot_jid);
+    auto a = WaPeerProcess::args({{"subject", std::string("ai group")}});
+    a->set("participants", members);
+    auto group = peer.call("createGroup", a)->getValue<std::string>("jid");
+    peer.call("sendText", WaPeerProcess::args({{"to", group}, {"text", std::string("just chatting")}}));
+    Poco::JSON::Array::Ptr mentions = new Poco::JSON::Array;
+    mentions->add(bot_jid);
+    auto m = WaPeerProcess::args({{"to", group}, {"text", std::string("hey bot, a question")}});
+    m->set("mentions", mentions);
+    auto mentioned = peer.call("sendText", m);
+    CPPUNIT_ASSERT(ai_->wait_for_requests(1, 60'000));
+    // The plugin handles one agent's messages in order, so the first AI call being the mentioned message
+    // shows "just chatting" made none.
+    CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("input":"hey bot, a question")") != std::string::npos);
+    CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("isGroup":true)") != std::string::npos);
+    CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("chatId":")" + group + "\"") != std::string::npos);
+    CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("messageId":")" + mentioned->getValue<std::string>("id") + "\"") != std::string::npos);
+    // The quoted group reply itself cannot reach the peer yet: the sessions layer refuses group sends
+    // ("sending to groups needs sender-key sends"); the fake-host test checks the quote.
+
+    // A slow AI for bot-1 does not delay bot-2's reply.
+    ai_->set_scenario("bot-1", AiScenario::reply("slow reply").slow(3000));
+    ai_->set_scenario("bot-2", AiScenario::reply("fast reply"));
+    peer.call("sendText", WaPeerProcess::args({{"to", bot_jid}, {"text", std::string("to the slow one")}}));
+    CPPUNIT_ASSERT(ai_->wait_for_requests(2, 60'000));  // bot-1's slow call is under way
+    peer.call("sendText", WaPeerProcess::args({{"to", std::string("15550004444@s.whatsapp.net")}, {"text", std::string("to the fast one")}}));
+    peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("fast reply")}, {"timeout_ms", 60000}}));
+    for (const auto& e : peer.events())
+      CPPUNIT_ASSERT_MESSAGE("bot-2 waited for bot-1", e->optValue<std::string>("text", "") != "slow reply");
+    peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("slow reply")}, {"timeout_ms", 60000}}));
+
+    // An AI timeout (6 s) alerts the developer with the reason and trace id.
+    ai_->set_scenario("bot-1", AiScenario::reply("too late").slow(10'000));
+    peer.call("sendText", WaPeerProcess::args({{"to", bot_jid}, {"text", std::string("anyone?")}}));
+    CPPUNIT_ASSERT(dev.wait_event([](const WaPeerProcess::Object& e) {
+      std::string text = e->optValue<std::string>("text", "");
+      return e->optValue<std::string>("event", "") == "message" && text.find("reason: AI_TIMEOUT") != std::string::npos &&
+             text.find("agent: bot-1") != std::string::npos && text.find("sender: ") != std::string::npos;
+    }, std::chrono::seconds(60)));
+  }
+
+  void helloIsAnsweredAndFailuresAlertTheDeveloper() {
+    pair_bot("bot-1", kBotPhone);
 
     WaPeerProcess peer(WaSimProcess::sim_dir(), control_url(*sim_), sim_->ws_url(), (tmp_->path / "peer").string());
     peer.call("pair", WaPeerProcess::args({{"phone", std::string(kPeerPhone)}}));
