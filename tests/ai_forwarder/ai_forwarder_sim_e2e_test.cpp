@@ -124,9 +124,11 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     plugins::PluginSpec forwarder;
     forwarder.name = "ai_forwarder";
     forwarder.config = YAML::Load(std::string("workers: 2\ndeveloper_jid: '") + kDevPhone + "'");
-    config.plugins = {forwarder};
+    plugins::PluginSpec metrics;
+    metrics.name = "metrics";
+    config.plugins = {forwarder, metrics};
     plugins_ = std::make_unique<plugins::PluginManager>(config, backends);
-    CPPUNIT_ASSERT_EQUAL(size_t(1), plugins_->load_all());
+    CPPUNIT_ASSERT_EQUAL(size_t(2), plugins_->load_all());
     plugins_->start_all();
     plugins::PluginManager* pm = plugins_.get();
     sessions_->set_event_sink([pm](const plugins::PluginEvent& e) { pm->publish(e); });
@@ -251,6 +253,16 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
       return e->optValue<std::string>("event", "") == "message" && text.find("AI_DOWNSTREAM_ERROR") != std::string::npos &&
              text.find("agent: bot-1") != std::string::npos && text.find("traceId: ") != std::string::npos;
     }, std::chrono::seconds(60)));
+
+    // /metrics counts exactly the two messages the bot received and the two it sent (reply, alert).
+    std::string body;
+    CPPUNIT_ASSERT_MESSAGE(body, eventually([&] {
+      auto r = routes_.call("GET", "/metrics");
+      body = r.body;
+      return r.status == 200 && body.find("\nwhatsapp_messages_received_total 2\n") != std::string::npos &&
+             body.find("\nwhatsapp_messages_sent_total 2\n") != std::string::npos &&
+             body.find("\nwhatsapp_ai_latency_seconds_count 2\n") != std::string::npos;
+    }, std::chrono::milliseconds(20'000)));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(AiForwarderSimE2eTest);
