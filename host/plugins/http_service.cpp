@@ -114,7 +114,8 @@ wabot_status add_route(wabot_host* host, wabot_str_view method, wabot_str_view p
         },
         plugin->name());
     if (!s) return host_call::fail(s.code(), "failed to add route " + m + " " + p + ": " + s.message());
-    log::info("plugin route added", {{"plugin", plugin->name()}, {"method", m}, {"pattern", p}});
+    log::Scope scope({}, {}, plugin->name());
+    log::info("plugin route added", {{"method", m}, {"pattern", p}});
     return host_call::ok();
   });
 }

@@ -62,8 +62,10 @@ PluginManager::PluginManager(PluginsConfig config, HostBackends backends)
     auto result = plugin->queue().post([this, plugin, task, ud] { run_task(*plugin, task, ud); });
     if (result == SerialQueue::PostResult::full) {
       uint64_t dropped = plugin->dropped();
-      if (dropped == 1 || dropped % 1000 == 0)
-        log::warn("plugin queue full, timer tick dropped", {{"plugin", plugin->name()}, {"dropped", std::to_string(dropped)}});
+      if (dropped == 1 || dropped % 1000 == 0) {
+        log::Scope scope({}, {}, plugin->name());
+        log::warn("plugin queue full, timer tick dropped", {{"dropped", std::to_string(dropped)}});
+      }
     }
   });
 }
@@ -81,7 +83,8 @@ int64_t PluginManager::uptime_ms() const {
 
 void PluginManager::refuse(const PluginSpec& spec, const std::string& path, std::string reason) {
   // The one line that explains a refusal; the host carries on without this plugin.
-  log::error("plugin refused", {{"plugin", spec.name}, {"path", path}, {"reason", reason}});
+  log::Scope scope({}, {}, spec.name);
+  log::error("plugin refused", {{"path", path}, {"reason", reason}});
   refusals_.push_back({spec.name, path, std::move(reason)});
 }
 
@@ -89,7 +92,8 @@ std::size_t PluginManager::load_all() {
   std::size_t loaded = 0;
   for (const PluginSpec& spec : config_.plugins) {
     if (!spec.enabled) {
-      log::info("plugin disabled in config", {{"plugin", spec.name}});
+      log::Scope scope({}, {}, spec.name);
+      log::info("plugin disabled in config");
       continue;
     }
     if (auto plugin = load_one(spec)) {
@@ -179,7 +183,8 @@ std::shared_ptr<LoadedPlugin> PluginManager::load_one(const PluginSpec& spec) {
   }
   plugin->set_state(state);
   plugin->set_run_state(WABOT_PLUGIN_STATE_LOADED);
-  log::info("plugin loaded", {{"plugin", name}, {"version", version}, {"path", path}});
+  log::Scope scope({}, {}, name);
+  log::info("plugin loaded", {{"version", version}, {"path", path}});
   return plugin;
 }
 
@@ -200,7 +205,7 @@ void PluginManager::start_all() {
       continue;
     }
     plugin->set_run_state(WABOT_PLUGIN_STATE_RUNNING);
-    log::info("plugin started", {{"plugin", plugin->name()}, {"version", plugin->version()}});
+    log::info("plugin started", {{"version", plugin->version()}});  // "plugin" comes from the scope
   }
 }
 
@@ -214,16 +219,16 @@ void PluginManager::stop_all() {
     LoadedPlugin& plugin = **it;
     const bool was_running = plugin.run_state() == WABOT_PLUGIN_STATE_RUNNING;
     if (plugin.run_state() == WABOT_PLUGIN_STATE_STOPPED || plugin.is_destroyed()) continue;
+    log::Scope scope({}, {}, plugin.name());
     if (was_running) plugin.set_run_state(WABOT_PLUGIN_STATE_STOPPED);  // new events and requests are refused
     timers_->cancel_all(&plugin);
     plugin.queue().close_and_drain();
     while (!plugin.wait_no_calls_ms(5000))
-      log::warn("waiting for the plugin's HTTP handlers to return before stopping it", {{"plugin", plugin.name()}});
+      log::warn("waiting for the plugin's HTTP handlers to return before stopping it");
     if (!was_running) continue;  // LOADED or FAILED: start never succeeded, so stop is not called
-    log::Scope scope({}, {}, plugin.name());
     wabot_status rc = host_call::call_plugin([&] { return plugin.descriptor().stop(plugin.state()); });
     if (rc != WABOT_OK) report_hook_failure(plugin, "stop", rc, host_call::take_plugin_error());
-    log::info("plugin stopped", {{"plugin", plugin.name()}});
+    log::info("plugin stopped");  // "plugin" comes from the scope
   }
 }
 
@@ -273,10 +278,11 @@ void PluginManager::publish(const PluginEvent& event) {
     if (result == SerialQueue::PostResult::full) {
       uint64_t dropped = plugin->dropped();
       // Counted always; logged on the first drop and every 1000th so a stuck plugin cannot flood the log.
-      if (dropped == 1 || dropped % 1000 == 0)
+      if (dropped == 1 || dropped % 1000 == 0) {
+        log::Scope scope({}, {}, plugin->name());
         log::warn("plugin queue full, event dropped",
-                  {{"plugin", plugin->name()}, {"dropped", std::to_string(dropped)},
-                   {"capacity", std::to_string(plugin->queue().capacity())}});
+                  {{"dropped", std::to_string(dropped)}, {"capacity", std::to_string(plugin->queue().capacity())}});
+      }
     }
   }
 }
@@ -303,7 +309,9 @@ void PluginManager::run_task(LoadedPlugin& plugin, wabot_task_fn task, void* use
 
 void PluginManager::report_hook_failure(LoadedPlugin& plugin, std::string_view hook, wabot_status rc, std::string_view message) {
   plugin.count_error();
-  log::error("plugin hook failed", {{"plugin", plugin.name()}, {"hook", hook}, {"code", status_name(rc)}, {"error", message},
+  // The scope names the plugin (and keeps the trace/agent ids of the event or request if set).
+  log::Scope scope({}, {}, plugin.name());
+  log::error("plugin hook failed", {{"hook", hook}, {"code", status_name(rc)}, {"error", message},
                                     {"errors", std::to_string(plugin.errors())}});
 }
 

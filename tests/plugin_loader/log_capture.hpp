@@ -50,6 +50,17 @@ class LogCapture {
       if (ls[i].find(needle) != std::string::npos) return static_cast<long>(i);
     return -1;
   }
+  // Lines where `key` appears more than once (a duplicate JSON key: the logger scope and an explicit
+  // field both set it).
+  std::vector<std::string> with_duplicate_key(const std::string& key) const {
+    std::vector<std::string> out;
+    const std::string quoted = "\"" + key + "\":";
+    for (const std::string& l : lines()) {
+      size_t first = l.find(quoted);
+      if (first != std::string::npos && l.find(quoted, first + 1) != std::string::npos) out.push_back(l);
+    }
+    return out;
+  }
   // Waits until at least `n` lines contain `needle`.
   bool wait_for(const std::string& needle, size_t n = 1, int timeout_ms = 5000) const {
     std::unique_lock<std::mutex> lock(mutex_);

@@ -76,6 +76,8 @@ class PluginDispatchTest : public CppUnit::TestFixture {
     }
     // The destructor does not stop twice.
     CPPUNIT_ASSERT_EQUAL(size_t(1), logs.count({"lifecycle stop recorder_a"}));
+    auto duplicated = logs.with_duplicate_key("plugin");
+    CPPUNIT_ASSERT_MESSAGE(duplicated.empty() ? "" : duplicated[0], duplicated.empty());
   }
 
   void deliversMessagesAndSubscribedEventsOnly() {
@@ -125,6 +127,7 @@ class PluginDispatchTest : public CppUnit::TestFixture {
     // The other plugin got everything.
     CPPUNIT_ASSERT_EQUAL(size_t(3), logs.count({"event recorder_a 4"}));
     CPPUNIT_ASSERT_EQUAL(size_t(1), logs.count({"message recorder_a m1"}));
+    CPPUNIT_ASSERT(logs.with_duplicate_key("plugin").empty());
   }
 
   void startErrorMarksOnlyThatPluginFailed() {

@@ -131,6 +131,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t(6), manager.refusals().size());
     CPPUNIT_ASSERT_EQUAL(size_t(6), logs.count({"plugin refused"}));
     CPPUNIT_ASSERT_EQUAL(200, routes.call("GET", "/recorder_b/ping/1").status);
+    CPPUNIT_ASSERT(logs.with_duplicate_key("plugin").empty());
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(PluginLoaderTest);
