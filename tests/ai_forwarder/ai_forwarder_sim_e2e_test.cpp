@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../support/wa_peer_process.hpp"
+#include "host/http/http_types.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/sessions/session_manager.hpp"
 #include "log_capture.hpp"
@@ -146,8 +147,8 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     logs_.reset();
   }
 
-  void pair_bot(const std::string& agent, const std::string& phone) {
-    auto created = sessions_->create(plugins::SessionCreateRequest{"user-1", agent, "Bot", "", 20'000});
+  void pair_bot(const std::string& agent, const std::string& phone, const std::string& api_key = "") {
+    auto created = sessions_->create(plugins::SessionCreateRequest{"user-1", agent, "Bot", api_key, 20'000});
     CPPUNIT_ASSERT_MESSAGE(created.status().to_string(), created.is_ok());
     CPPUNIT_ASSERT(created.value().session.qr.has_value());
     auto scanned = sim_->post("/scan", "{\"qr\":" + WaSimProcess::json_string(created.value().session.qr->text) +
@@ -213,7 +214,7 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
   }
 
   void helloIsAnsweredAndFailuresAlertTheDeveloper() {
-    pair_bot("bot-1", kBotPhone);
+    pair_bot("bot-1", kBotPhone, "sk-e2e-key");
 
     WaPeerProcess peer(WaSimProcess::sim_dir(), control_url(*sim_), sim_->ws_url(), (tmp_->path / "peer").string());
     peer.call("pair", WaPeerProcess::args({{"phone", std::string(kPeerPhone)}}));
@@ -254,14 +255,43 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
              text.find("agent: bot-1") != std::string::npos && text.find("traceId: ") != std::string::npos;
     }, std::chrono::seconds(60)));
 
-    // /metrics counts exactly the two messages the bot received and the two it sent (reply, alert).
+    // POST /agents/{agentId}/run through the host's HTTP service wrapper, Bearer checked by the sessions layer.
+    ai_->set_scenario("bot-1", AiScenario::reply("run reply", "output"));
+    wabot::http::Handler run;
+    for (const auto& r : routes_.routes())
+      if (r.method == "POST" && r.pattern == "/agents/{agentId}/run") run = r.handler;
+    CPPUNIT_ASSERT(run);
+    wabot::http::Request run_req;
+    run_req.method = "POST";
+    run_req.path = "/agents/bot-1/run";
+    run_req.route = "/agents/{agentId}/run";
+    run_req.path_params = {{"agentId", "bot-1"}};
+    run_req.headers = {{"authorization", "Bearer wrong"}};
+    run_req.body = std::string(R"({"input":"run it","session_id":")") + kPeerPhone + "\"}";
+    run_req.trace_id = "trace-e2e-run";
+    wabot::http::Response res;
+    run(run_req, res);
+    CPPUNIT_ASSERT_EQUAL(401, res.status);
+    run_req.headers = {{"authorization", "Bearer sk-e2e-key"}};
+    res = wabot::http::Response{};
+    run(run_req, res);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(res.body, 200, res.status);
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"data":{"reply":"run reply","replySent":true},"traceId":"trace-e2e-run"})"), res.body);
+    peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("run reply")}, {"timeout_ms", 60000}}));
+    auto last = ai_->requests().back();
+    CPPUNIT_ASSERT_EQUAL(std::string("trace-e2e-run"), last.trace_id);
+    CPPUNIT_ASSERT(last.body.find(R"("source":"api")") != std::string::npos);
+
+    // /metrics counts exactly the two messages the bot received and the three it sent (reply, alert, /run).
     std::string body;
     CPPUNIT_ASSERT_MESSAGE(body, eventually([&] {
       auto r = routes_.call("GET", "/metrics");
       body = r.body;
       return r.status == 200 && body.find("\nwhatsapp_messages_received_total 2\n") != std::string::npos &&
-             body.find("\nwhatsapp_messages_sent_total 2\n") != std::string::npos &&
-             body.find("\nwhatsapp_ai_latency_seconds_count 2\n") != std::string::npos;
+             body.find("\nwhatsapp_messages_sent_total 3\n") != std::string::npos &&
+             body.find("\nwhatsapp_ai_latency_seconds_count 3\n") != std::string::npos &&
+             body.find(R"(http_requests_total{code="200",method="POST",route="/agents/{agentId}/run"} 1)") != std::string::npos &&
+             body.find(R"(http_requests_total{code="401",method="POST",route="/agents/{agentId}/run"} 1)") != std::string::npos;
     }, std::chrono::milliseconds(20'000)));
   }
 };
