@@ -9,7 +9,8 @@ namespace {
 
 constexpr uint32_t known_kinds = WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_RECEIVED) | WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_SENT) |
                                  WABOT_EVENT_BIT(WABOT_EVENT_RECEIPT) | WABOT_EVENT_BIT(WABOT_EVENT_SESSION_STATE) |
-                                 WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED);
+                                 WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED) | WABOT_EVENT_BIT(WABOT_EVENT_AI_EXECUTION) |
+                                 WABOT_EVENT_BIT(WABOT_EVENT_HTTP_REQUEST);  // 1.1
 
 wabot_status subscribe(wabot_host* host, uint32_t kind_mask) {
   return host_call::guarded("events.subscribe", [&] {

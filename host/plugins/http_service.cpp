@@ -7,6 +7,7 @@
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/services.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,27 @@ void handle(const std::shared_ptr<LoadedPlugin>& plugin, PluginManager& manager,
                           path_params.data(), path_params.size(), query_params.data(), query_params.size(),
                           headers.data(), headers.size()};
   log::Scope scope(request.trace_id, {}, plugin->name());
+  const auto started = std::chrono::steady_clock::now();
+  // (1.1) Every answered request becomes an HTTP_REQUEST event for metrics, with the route pattern
+  // (not the path) so label cardinality stays bounded.
+  struct Publish {
+    PluginManager& manager;
+    const http::Request& request;
+    const http::Response& response;
+    std::chrono::steady_clock::time_point started;
+    ~Publish() {
+      try {
+        PluginEvent event;
+        event.kind = WABOT_EVENT_HTTP_REQUEST;
+        event.trace_id = request.trace_id;
+        event.http_request = HttpRequestData{
+            request.method, request.route, response.status,
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()};
+        manager.publish(event);
+      } catch (...) {
+      }
+    }
+  } publish{manager, request, response, started};
   // The plugin fills `response` through the set_* callbacks: the handle is the Response itself.
   wabot_status rc = host_call::call_plugin(
       [&] { return fn(user_data, &view, reinterpret_cast<wabot_http_response*>(&response)); });

@@ -39,6 +39,18 @@ EventView::EventView(const PluginEvent& e) {
                           e.qr->expires_at_ms};
     event_.qr = &qr_;
   }
+  if (e.ai_execution) {
+    const AiExecutionData& a = *e.ai_execution;
+    ai_ = wabot_ai_execution{sizeof(wabot_ai_execution), to_view(a.agent_id), to_view(a.trace_id), to_view(a.source),
+                             to_view(a.session_id), a.started_at_ms, a.latency_ms, a.http_status, to_view(a.error_code),
+                             to_view(a.error_message)};
+    event_.ai_execution = &ai_;
+  }
+  if (e.http_request) {
+    http_ = wabot_http_request_record{sizeof(wabot_http_request_record), to_view(e.http_request->method),
+                                      to_view(e.http_request->route), e.http_request->status, e.http_request->duration_ms};
+    event_.http_request = &http_;
+  }
 }
 
 }  // namespace wabot::plugins

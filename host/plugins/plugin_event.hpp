@@ -39,6 +39,19 @@ struct QrData {
   int64_t updated_at_ms = 0, expires_at_ms = 0;
 };
 
+struct AiExecutionData {  // (1.1)
+  std::string agent_id, trace_id, source, session_id;
+  int64_t started_at_ms = 0, latency_ms = 0;
+  int32_t http_status = 0;
+  std::string error_code, error_message;
+};
+
+struct HttpRequestData {  // (1.1)
+  std::string method, route;
+  int32_t status = 0;
+  int64_t duration_ms = 0;
+};
+
 struct PluginEvent {
   wabot_event_kind kind = WABOT_EVENT_UNSET;
   std::string agent_id, trace_id;
@@ -47,6 +60,8 @@ struct PluginEvent {
   std::optional<ReceiptData> receipt;            // RECEIPT
   std::optional<SessionStateData> session_state; // SESSION_STATE
   std::optional<QrData> qr;                      // QR_UPDATED
+  std::optional<AiExecutionData> ai_execution;   // AI_EXECUTION (1.1)
+  std::optional<HttpRequestData> http_request;   // HTTP_REQUEST (1.1)
 };
 
 // The C view of one PluginEvent; points into it, so it must not outlive it. Not copyable (it points
@@ -66,6 +81,8 @@ class EventView {
   std::vector<wabot_str_view> receipt_ids_;
   wabot_session_state_change state_{};
   wabot_qr_update qr_{};
+  wabot_ai_execution ai_{};
+  wabot_http_request_record http_{};
 };
 
 }  // namespace wabot::plugins

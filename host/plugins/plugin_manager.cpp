@@ -257,7 +257,7 @@ void PluginManager::publish(const PluginEvent& event) {
     std::lock_guard<std::mutex> lock(mutex_);
     plugins = plugins_;
   }
-  if (event.kind < WABOT_EVENT_MESSAGE_RECEIVED || event.kind > WABOT_EVENT_QR_UPDATED) {
+  if (event.kind < WABOT_EVENT_MESSAGE_RECEIVED || event.kind > WABOT_EVENT_HTTP_REQUEST) {
     log::error("unknown event kind not published", {{"kind", std::to_string(event.kind)}});
     return;
   }

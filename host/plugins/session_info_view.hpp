@@ -31,6 +31,7 @@ class SessionInfoView {
     info_.me_jid = to_view(s.me_jid);
     info_.me_phone = to_view(s.me_phone);
     info_.me_push_name = to_view(s.me_push_name);
+    info_.me_lid = to_view(s.me_lid);
   }
   SessionInfoView(const SessionInfoView&) = delete;  // points into itself
   SessionInfoView& operator=(const SessionInfoView&) = delete;

@@ -40,6 +40,11 @@ class SessionsBackend {
     (void)token;
     return Status::error(WABOT_ERR_UNSUPPORTED, "this sessions backend does not check API keys");
   }
+  // (ABI 1.1) The agent's api key, a secret. Not pure so existing backends keep compiling; the
+  // sessions layer overrides it with whatsapp_user.api_key.
+  virtual Result<std::string> api_key(std::string_view agent_id) {
+    return Status::error(WABOT_ERR_UNSUPPORTED, "the sessions backend cannot read the api key of " + std::string(agent_id));
+  }
 };
 
 }  // namespace wabot::plugins

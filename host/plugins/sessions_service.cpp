@@ -144,8 +144,18 @@ wabot_status check_api_key(wabot_host* host, wabot_str_view agent_id, wabot_str_
   });
 }
 
+wabot_status get_api_key(wabot_host* host, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* user_data) {
+  return host_call::guarded("sessions.get_api_key", [&] {
+    if (wabot_status rc = check(host, agent_id); rc != WABOT_OK) return rc;
+    auto r = backend(host)->api_key(from_view(agent_id));
+    if (!r) return host_call::fail(r.status());
+    if (visit) visit(user_data, to_view(r.value()));
+    return host_call::ok();
+  });
+}
+
 constexpr wabot_sessions_service_v1 table{sizeof(wabot_sessions_service_v1), &create, &get, &list, &remove, &reconnect, &wait_qr,
-                                          &check_api_key};
+                                          &check_api_key, &get_api_key};
 
 }  // namespace
 

@@ -76,12 +76,26 @@ wabot_status record_ai_execution(wabot_host* host, const wabot_ai_execution* e) 
   return host_call::guarded("store.record_ai_execution", [&] {
     if (!e || e->struct_size < sizeof(wabot_ai_execution))
       return host_call::fail(WABOT_ERR_INVALID_ARGUMENT, "AI execution record missing or too small");
-    if (wabot_status rc = check(host, e->agent_id); rc != WABOT_OK) return rc;
+    // Checked without the backend first: the event below is published even on a host without a store.
+    if (!host_call::valid_handle(host) || !host_call::valid_view(e->agent_id) || e->agent_id.len == 0 ||
+        e->agent_id.len > max_key_bytes)
+      return host_call::fail(WABOT_ERR_INVALID_ARGUMENT, "invalid host handle or agent id in AI execution record");
     for (wabot_str_view v : {e->trace_id, e->source, e->session_id, e->error_code, e->error_message})
       if (!host_call::valid_view(v)) return host_call::fail(WABOT_ERR_INVALID_ARGUMENT, "invalid view in AI execution record");
     AiExecutionRecord record{bounded(e->agent_id), bounded(e->trace_id), bounded(e->source), bounded(e->session_id),
                              e->started_at_ms, e->latency_ms, e->http_status, bounded(e->error_code),
                              bounded(e->error_message)};
+    // (1.1) Other plugins (metrics) see every AI call, whether or not the log write below succeeds.
+    PluginEvent event;
+    event.kind = WABOT_EVENT_AI_EXECUTION;
+    event.agent_id = record.agent_id;
+    event.trace_id = record.trace_id;
+    event.timestamp_ms = e->started_at_ms + e->latency_ms;
+    event.ai_execution = AiExecutionData{record.agent_id, record.trace_id, record.source, record.session_id,
+                                         record.started_at_ms, record.latency_ms, record.http_status,
+                                         record.error_code, record.error_message};
+    host->manager->publish(event);
+    if (wabot_status rc = check(host, e->agent_id); rc != WABOT_OK) return rc;
     Status s = backend(host)->record_ai_execution(record);
     if (!s) return host_call::fail(s);
     return host_call::ok();

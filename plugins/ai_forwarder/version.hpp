@@ -2,4 +2,4 @@
 // The ai_forwarder plugin's own version (semver, independent of the host's).
 #pragma once
 
-#define AI_FORWARDER_VERSION "0.1.0"
+#define AI_FORWARDER_VERSION "0.2.0"

@@ -2,4 +2,4 @@
 // The cleanup plugin's own version (semver, independent of the host's).
 #pragma once
 
-#define CLEANUP_VERSION "0.1.0"
+#define CLEANUP_VERSION "0.2.0"

@@ -74,14 +74,15 @@ static_assert(sizeof(wabot_config_service_v1) == 56);
 static_assert(sizeof(wabot_http_service_v1) == 40);
 static_assert(sizeof(wabot_http_request) == 168);
 static_assert(offsetof(wabot_http_request, path_params) == 120);
-static_assert(sizeof(wabot_event) == 88);
+static_assert(sizeof(wabot_event) == 104);  // 1.1: ai_execution, http_request
 static_assert(offsetof(wabot_event, message) == 56);
 static_assert(sizeof(wabot_message) == 160);
 static_assert(offsetof(wabot_message, timestamp_ms) == 144);
-static_assert(sizeof(wabot_session_info) == 200);
-static_assert(offsetof(wabot_sessions_service_v1, wait_qr) == 48);  // the 1.0 end: unchanged
+static_assert(sizeof(wabot_session_info) == 216);  // 1.1: me_lid appended
+static_assert(offsetof(wabot_sessions_service_v1, wait_qr) == 48);        // the 1.0 end: unchanged
 static_assert(offsetof(wabot_sessions_service_v1, check_api_key) == 56);  // ABI 1.1, appended
-static_assert(sizeof(wabot_sessions_service_v1) == 64);
+static_assert(offsetof(wabot_sessions_service_v1, get_api_key) == 64);    // ABI 1.1, appended
+static_assert(sizeof(wabot_sessions_service_v1) == 72);
 static_assert(sizeof(wabot_message_id) == 144);
 static_assert(sizeof(wabot_send_text) == 112);
 static_assert(sizeof(wabot_messaging_service_v1) == 32);

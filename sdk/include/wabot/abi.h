@@ -210,7 +210,9 @@ enum {
   WABOT_EVENT_MESSAGE_SENT = 2,     /* `message` set: the server acknowledged a send of this host */
   WABOT_EVENT_RECEIPT = 3,          /* `receipt` set */
   WABOT_EVENT_SESSION_STATE = 4,    /* `session_state` set */
-  WABOT_EVENT_QR_UPDATED = 5        /* `qr` set */
+  WABOT_EVENT_QR_UPDATED = 5,       /* `qr` set */
+  WABOT_EVENT_AI_EXECUTION = 6,     /* (1.1) `ai_execution` set: a plugin recorded an AI call (store service) */
+  WABOT_EVENT_HTTP_REQUEST = 7      /* (1.1) `http_request` set: a plugin route answered a request */
 };
 /* Bit for a kind in a subscription mask. */
 #define WABOT_EVENT_BIT(kind) (UINT32_C(1) << (kind))
@@ -291,6 +293,17 @@ typedef struct wabot_qr_update {
   int64_t expires_at_ms;
 } wabot_qr_update;
 
+/* (1.1) One answered HTTP request of a plugin route, for metrics. */
+typedef struct wabot_http_request_record {
+  size_t struct_size;
+  wabot_str_view method;   /* "GET" */
+  wabot_str_view route;    /* the matched pattern: "/sessions/{agentId}" (bounded cardinality) */
+  int32_t status;          /* the HTTP status sent */
+  int64_t duration_ms;     /* time in the handler */
+} wabot_http_request_record;
+
+struct wabot_ai_execution; /* defined with the store service below */
+
 /* One event. Borrowed (with everything it points to) for the duration of on_event/on_message. */
 typedef struct wabot_event {
   size_t struct_size;
@@ -302,6 +315,8 @@ typedef struct wabot_event {
   const wabot_receipt* receipt;                     /* RECEIPT */
   const wabot_session_state_change* session_state;  /* SESSION_STATE */
   const wabot_qr_update* qr;                        /* QR_UPDATED */
+  const struct wabot_ai_execution* ai_execution;    /* (1.1) AI_EXECUTION */
+  const wabot_http_request_record* http_request;    /* (1.1) HTTP_REQUEST */
 } wabot_event;
 
 typedef struct wabot_events_service_v1 {
@@ -335,6 +350,7 @@ typedef struct wabot_session_info {
   wabot_str_view me_jid;            /* empty when not paired */
   wabot_str_view me_phone;
   wabot_str_view me_push_name;
+  wabot_str_view me_lid;            /* (1.1) the account's LID JID ("1234@lid"); empty when unknown */
 } wabot_session_info;
 
 typedef struct wabot_session_create {
@@ -359,6 +375,8 @@ typedef void (*wabot_session_visitor_fn)(void* user_data, const wabot_session_in
 typedef void (*wabot_session_page_visitor_fn)(void* user_data, const wabot_session_info* const* sessions,
                                               size_t count, wabot_str_view next_cursor);
 typedef void (*wabot_qr_visitor_fn)(void* user_data, const wabot_qr_update* qr);
+/* (1.1) Receives a secret; the view is borrowed for the call only. Never log or return it. */
+typedef void (*wabot_secret_visitor_fn)(void* user_data, wabot_str_view secret);
 
 typedef struct wabot_sessions_service_v1 {
   size_t struct_size;
@@ -387,6 +405,10 @@ typedef struct wabot_sessions_service_v1 {
    * user's newest active key in the background (at most once per agent per 10 s), so a rotated key
    * works on a later call. NOT_FOUND unknown agent. The token is never logged. */
   wabot_status (*check_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_str_view token, int32_t* out_match);
+  /* (1.1) The agent's current api key (whatsapp_user.api_key), for the Authorization header of AI calls
+   * (Bearer checks use check_api_key). `visit` is called once (with an empty view when the agent has
+   * no key). NOT_FOUND unknown agent; UNSUPPORTED when the sessions layer cannot tell. */
+  wabot_status (*get_api_key)(wabot_host* host, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* user_data);
 } wabot_sessions_service_v1;
 
 /* ---- Messaging service ("messaging", major 1) -------------------------------------------------------- */

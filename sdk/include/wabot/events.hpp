@@ -50,6 +50,13 @@ class Event {
   const wabot_receipt* receipt() const noexcept { return raw_->receipt; }
   const wabot_session_state_change* session_state() const noexcept { return raw_->session_state; }
   const wabot_qr_update* qr() const noexcept { return raw_->qr; }
+  // (1.1) NULL from a 1.0 host or for other kinds.
+  const wabot_ai_execution* ai_execution() const noexcept {
+    return WABOT_HAS_FIELD(wabot_event, raw_, ai_execution) ? raw_->ai_execution : nullptr;
+  }
+  const wabot_http_request_record* http_request() const noexcept {
+    return WABOT_HAS_FIELD(wabot_event, raw_, http_request) ? raw_->http_request : nullptr;
+  }
   const wabot_event& raw() const noexcept { return *raw_; }
 
  private:

@@ -36,6 +36,7 @@ struct SessionInfo {
   std::optional<QrCode> qr;
   int64_t connected_at_ms = 0;
   std::string me_jid, me_phone, me_push_name;
+  std::string me_lid;  // (1.1) empty when unknown or from a 1.0 host
 
   static SessionInfo copy(const wabot_session_info& raw) {
     SessionInfo s;
@@ -54,6 +55,7 @@ struct SessionInfo {
     if (raw.qr) s.qr = QrCode::copy(*raw.qr);
     s.connected_at_ms = raw.connected_at_ms;
     s.me_jid = to_string(raw.me_jid);
+    if (WABOT_HAS_FIELD(wabot_session_info, &raw, me_lid)) s.me_lid = to_string(raw.me_lid);
     s.me_phone = to_string(raw.me_phone);
     s.me_push_name = to_string(raw.me_push_name);
     return s;
@@ -135,7 +137,21 @@ class Sessions {
     return match != 0;
   }
 
+  // (1.1) The agent's api key (a secret: never log it). UNSUPPORTED on a 1.0 host.
+  Result<std::string> api_key(std::string_view agent_id) const {
+    if (!table_) return detail::missing_service("sessions");
+    if (!WABOT_HAS_FIELD(wabot_sessions_service_v1, table_, get_api_key) || !table_->get_api_key)
+      return Status::error(WABOT_ERR_UNSUPPORTED, "the host's sessions service has no get_api_key (ABI 1.1)");
+    std::string out;
+    wabot_status rc = table_->get_api_key(host_->raw(), to_view(agent_id), &visit_secret, &out);
+    if (rc != WABOT_OK) return host_->failure(rc, std::string("failed to read the api key of ").append(agent_id));
+    return out;
+  }
+
  private:
+  static void visit_secret(void* user_data, wabot_str_view secret) noexcept {
+    try { *static_cast<std::string*>(user_data) = to_string(secret); } catch (...) {}
+  }
   // Visitors run synchronously inside the host call; they copy, and must not throw into the host.
   static void visit_one(void* user_data, const wabot_session_info* s) noexcept {
     try { *static_cast<SessionInfo*>(user_data) = SessionInfo::copy(*s); } catch (...) {}

@@ -87,6 +87,7 @@ struct FakeSession {
   bool connected = false;
   std::string qr_text;  // empty: no QR
   std::string me_jid;
+  std::string me_lid;  // (1.1)
 };
 
 class FakeHost {
@@ -477,7 +478,8 @@ class FakeHost {
     FakeHost& s = self(h);
     constexpr uint32_t known = WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_RECEIVED) | WABOT_EVENT_BIT(WABOT_EVENT_MESSAGE_SENT) |
                                WABOT_EVENT_BIT(WABOT_EVENT_RECEIPT) | WABOT_EVENT_BIT(WABOT_EVENT_SESSION_STATE) |
-                               WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED);
+                               WABOT_EVENT_BIT(WABOT_EVENT_QR_UPDATED) | WABOT_EVENT_BIT(WABOT_EVENT_AI_EXECUTION) |
+                               WABOT_EVENT_BIT(WABOT_EVENT_HTTP_REQUEST);  // 1.1
     if (mask & ~known) return fail(WABOT_ERR_INVALID_ARGUMENT, "unknown event kinds in mask");
     if (!s.descriptor_ || !s.descriptor_->on_event) return fail(WABOT_ERR_UNSUPPORTED, "the plugin has no on_event");
     s.subscription_mask_ = mask;
@@ -499,6 +501,7 @@ class FakeHost {
     info.session_state = f.connected ? WABOT_SESSION_CONNECTED : WABOT_SESSION_AWAITING_QR;
     info.qr = f.qr_text.empty() ? nullptr : &qr;
     info.me_jid = to_view(f.me_jid);
+    info.me_lid = to_view(f.me_lid);
     if (visit) visit(ud, &info);
   }
   static wabot_status sessions_create(wabot_host* h, const wabot_session_create* req, int32_t* out_created,
@@ -516,6 +519,13 @@ class FakeHost {
     it->second.api_key = to_string(req->api_key);
     if (out_created) *out_created = created ? 1 : 0;
     visit_session(it->second, visit, ud);
+    return WABOT_OK;
+  }
+  static wabot_status sessions_get_api_key(wabot_host* h, wabot_str_view agent_id, wabot_secret_visitor_fn visit, void* ud) {
+    FakeHost& s = self(h);
+    auto it = s.sessions.find(to_string(agent_id));
+    if (it == s.sessions.end()) return fail(WABOT_ERR_NOT_FOUND, "no session " + to_string(agent_id));
+    if (visit) visit(ud, to_view(it->second.api_key));
     return WABOT_OK;
   }
   static wabot_status sessions_get(wabot_host* h, wabot_str_view agent_id, wabot_session_visitor_fn visit, void* ud) {
@@ -692,7 +702,7 @@ class FakeHost {
   static constexpr wabot_events_service_v1 events_table_{sizeof(wabot_events_service_v1), &events_subscribe};
   static constexpr wabot_sessions_service_v1 sessions_table_{sizeof(wabot_sessions_service_v1), &sessions_create, &sessions_get,
                                                              &sessions_list, &sessions_remove, &sessions_reconnect,
-                                                             &sessions_wait_qr, &sessions_check_api_key};
+                                                             &sessions_wait_qr, &sessions_check_api_key, &sessions_get_api_key};
   static constexpr wabot_messaging_service_v1 messaging_table_{sizeof(wabot_messaging_service_v1), &messaging_send_text,
                                                                &messaging_send_media, &messaging_set_typing};
   static constexpr wabot_scheduler_service_v1 scheduler_table_{sizeof(wabot_scheduler_service_v1), &scheduler_schedule,
