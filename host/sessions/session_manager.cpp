@@ -802,7 +802,8 @@ Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
     return fail(WABOT_ERR_BAD_GATEWAY, "WhatsApp did not take the message of agent " + send.agent_id + ": " + sent.error().message);
   }
   const auto& ack = sent.value();
-  SentRecord record{send.agent_id, send.trace_id, to->to_string(), "text", WABOT_MESSAGE_TEXT, send.text, {}, quoted ? quoted->id : std::string(), mentions};
+  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), "text", WABOT_MESSAGE_TEXT,
+                    send.text, {}, quoted ? quoted->id : std::string(), mentions};
   record_sent(session, ack, record);
   return ack.id;
 }
@@ -866,7 +867,7 @@ void SessionManager::record_sent(const std::shared_ptr<Session>& session, const 
   data.quoted_message_id = r.quoted_id;
   data.mentioned_jids = r.mentions;
   data.timestamp_ms = at_ms;
-  data.is_group = engine::Jid::parse(r.chat_jid).ok() && engine::Jid::parse(r.chat_jid)->is_group();
+  data.is_group = r.is_group;
   data.is_from_me = true;
   event.message = std::move(data);
   core_->publish(event);
@@ -878,7 +879,8 @@ Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
   if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
   engine::messaging::OutgoingMedia media;
   media.kind = media_kind_of(send.mime_type);
-  media.mimetype = send.mime_type;
+  // No MIME type: a document of unknown content, as WhatsApp clients label it.
+  media.mimetype = send.mime_type.empty() ? std::string("application/octet-stream") : send.mime_type;
   // A document without a name shows as "Untitled" on phones; the API always has one to give.
   media.file_name = !send.file_name.empty() ? send.file_name
                     : media.kind == engine::messaging::MediaKind::document ? std::string("file")
@@ -904,7 +906,7 @@ Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
     }
   }
   const auto& ack = sent.value();
-  SentRecord record{send.agent_id, send.trace_id, to->to_string(), engine::messaging::to_string(media.kind),
+  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), engine::messaging::to_string(media.kind),
                     message_type_of(media.kind), media.caption, media.mimetype, {}, {}};
   record_sent(session, ack, record);
   return ack.id;

@@ -93,6 +93,7 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   // What an acked send puts into the message log and the MESSAGE_SENT event.
   struct SentRecord {
     std::string agent_id, trace_id, chat_jid;
+    bool is_group = false;
     std::string log_type;  // message_log.type: "text", "image", "document", ...
     wabot_message_type type = WABOT_MESSAGE_UNSET;
     std::string text;       // the text, or a media caption
