@@ -7,6 +7,8 @@
 #include <chrono>
 #include <future>
 
+#include <Poco/TextIterator.h>
+#include <Poco/UTF8Encoding.h>
 #include <boost/asio/post.hpp>
 #include <openssl/crypto.h>
 
@@ -754,8 +756,23 @@ Result<std::string> SessionManager::admit_send(const std::string& agent_id, std:
   return std::string();
 }
 
+namespace {
+
+// WhatsApp's message fields are protobuf strings (UTF-8) and the message log stores text: a text,
+// caption or file name that is not UTF-8 is refused before any network work.
+bool is_utf8(const std::string& text) {
+  Poco::UTF8Encoding utf8;
+  Poco::TextIterator it(text, utf8), end(text);
+  for (; it != end; ++it)
+    if (*it < 0) return false;
+  return true;
+}
+
+}  // namespace
+
 Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
   if (send.to.empty() || send.text.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and text are required");
+  if (!is_utf8(send.text)) return fail(WABOT_ERR_INVALID_ARGUMENT, "text is not valid UTF-8");
   auto to = parse_recipient(send.to);
   if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
   std::vector<std::string> mentions;
@@ -875,6 +892,8 @@ void SessionManager::record_sent(const std::shared_ptr<Session>& session, const 
 
 Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
   if (send.to.empty() || send.data.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and data are required");
+  if (!is_utf8(send.caption) || !is_utf8(send.file_name))
+    return fail(WABOT_ERR_INVALID_ARGUMENT, "caption and file name must be valid UTF-8");
   auto to = parse_recipient(send.to);
   if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
   engine::messaging::OutgoingMedia media;

@@ -184,6 +184,10 @@ class SessionPeerSimTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int(WABOT_ERR_INVALID_ARGUMENT), int(manager_->send_media(empty).status().code()));
     plugins::MediaSend bad_to{"bot", "not a phone", "x", "image/png", "", "", "", 0};
     CPPUNIT_ASSERT_EQUAL(int(WABOT_ERR_INVALID_ARGUMENT), int(manager_->send_media(bad_to).status().code()));
+    plugins::MediaSend bad_caption{"bot", peer_jid_, "x", "image/png", "", std::string("\xC3\x28", 2), "", 0};
+    CPPUNIT_ASSERT_EQUAL(int(WABOT_ERR_INVALID_ARGUMENT), int(manager_->send_media(bad_caption).status().code()));
+    plugins::TextSend bad_text{"bot", peer_jid_, std::string("ok \xFF", 4), "", {}, "", 0};
+    CPPUNIT_ASSERT_EQUAL(int(WABOT_ERR_INVALID_ARGUMENT), int(manager_->send_text(bad_text).status().code()));
     plugins::MediaSend unknown{"nobody", peer_jid_, "x", "image/png", "", "", "", 0};
     CPPUNIT_ASSERT_EQUAL(int(WABOT_ERR_NOT_FOUND), int(manager_->send_media(unknown).status().code()));
   }
