@@ -114,8 +114,6 @@ plugins::HostBackends host_backends(const Config& config, plugins::RouteRegistry
   backends.store = store;
   backends.sessions = sessions;
   backends.messaging = sessions;
-  // INTEGRATION(store): plugin key/value rows need a table in the schema; HostStore answers
-  // UNSUPPORTED for them until it exists.
   for (auto& [key, value] : config.shared_values()) backends.shared_config.emplace(key, value);
   backends.host_version = WABOT_VERSION;
   return backends;

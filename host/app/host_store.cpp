@@ -4,6 +4,7 @@
 
 #include "host/store/ai_execution_repository.hpp"
 #include "host/store/message_log_repository.hpp"
+#include "host/store/plugin_kv_repository.hpp"
 
 #include <algorithm>
 
@@ -18,15 +19,41 @@ wabot_status to_sdk_code(store::ErrorCode code) {
   }
 }
 
-Status unsupported_kv() {
-  return Status::error(WABOT_ERR_UNSUPPORTED, "plugin key/value storage is not available in this host yet");
+Status closed() { return Status::error(WABOT_ERR_UNSUPPORTED, "the database is closed"); }
+
+// The key is the plugin's own (may be personal data in a plugin's scheme): errors name only the plugin.
+Status kv_error(const char* action, std::string_view plugin, const store::Error& cause) {
+  return Status::error(to_sdk_code(cause.code),
+                       std::string("failed to ") + action + " a key/value row of plugin " + std::string(plugin) + ": " +
+                           cause.message);
 }
 
 }  // namespace
 
-Status HostStore::put(std::string_view, std::string_view, std::string_view) { return unsupported_kv(); }
-Result<std::string> HostStore::get(std::string_view, std::string_view) { return unsupported_kv(); }
-Status HostStore::remove(std::string_view, std::string_view) { return unsupported_kv(); }
+Status HostStore::put(std::string_view plugin, std::string_view key, std::string_view value) {
+  auto db = database();
+  if (!db) return closed();
+  store::Status saved = store::PluginKvRepository(*db).put(plugin, key, value);
+  if (!saved.ok()) return kv_error("save", plugin, saved.error());
+  return Status::ok();
+}
+
+Result<std::string> HostStore::get(std::string_view plugin, std::string_view key) {
+  auto db = database();
+  if (!db) return closed();
+  auto found = store::PluginKvRepository(*db).get(plugin, key);
+  if (!found.ok()) return kv_error("read", plugin, found.error());
+  if (!found->has_value()) return Status::error(WABOT_ERR_NOT_FOUND, "plugin " + std::string(plugin) + " has no such key");
+  return std::move(**found);
+}
+
+Status HostStore::remove(std::string_view plugin, std::string_view key) {
+  auto db = database();
+  if (!db) return closed();
+  auto removed = store::PluginKvRepository(*db).remove(plugin, key);
+  if (!removed.ok()) return kv_error("remove", plugin, removed.error());
+  return Status::ok();
+}
 
 void HostStore::close() {
   std::lock_guard lock(mutex_);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// HostStore: the SDK's "store" service over wabot_store: per-agent stats from the message log and
-// the AI execution log, and AI executions appended to that log.
+// HostStore: the SDK's "store" service over wabot_store: plugin key/value rows, per-agent stats from
+// the message log and the AI execution log, and AI executions appended to that log.
 #pragma once
 
 #include "host/plugins/store_backend.hpp"
@@ -15,7 +15,8 @@ class HostStore final : public plugins::StoreBackend {
  public:
   explicit HostStore(std::shared_ptr<store::Database> database) : database_(std::move(database)) {}
 
-  // Plugin key/value rows need a table the schema does not have yet: these answer UNSUPPORTED.
+  // Plugin key/value rows (store::PluginKvRepository), namespaced by plugin name; get answers
+  // NOT_FOUND for an absent key, remove of an absent key is not an error.
   Status put(std::string_view plugin, std::string_view key, std::string_view value) override;
   Result<std::string> get(std::string_view plugin, std::string_view key) override;
   Status remove(std::string_view plugin, std::string_view key) override;

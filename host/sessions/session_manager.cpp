@@ -3,9 +3,12 @@
 #include "host/sessions/session_manager.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <future>
 
+#include <Poco/TextIterator.h>
+#include <Poco/UTF8Encoding.h>
 #include <boost/asio/post.hpp>
 #include <openssl/crypto.h>
 
@@ -315,6 +318,8 @@ void SessionManager::Core::make_messenger(const std::shared_ptr<Session>& sessio
   config.agent_id = agent;
   config.push_name = client_template.identity.push_name;
   config.send_timeout_ms = options.send_timeout_ms;
+  // Media hosts are verified like the chat server: the system store plus whatsapp.tls_ca_file.
+  config.tls_ca_file = options.engine.tls_ca_file;
   engine::messaging::OwnIdentity own{*creds.device_jid, creds.lid, creds.account, creds.registration_id};
   auto messenger = engine::messaging::Messenger::create(config, std::move(own),
                                                         std::make_shared<engine::agent::ClientStanzaChannel>(client),
@@ -751,12 +756,25 @@ Result<std::string> SessionManager::admit_send(const std::string& agent_id, std:
   return std::string();
 }
 
+namespace {
+
+// WhatsApp's message fields are protobuf strings (UTF-8) and the message log stores text: a text,
+// caption or file name that is not UTF-8 is refused before any network work.
+bool is_utf8(const std::string& text) {
+  Poco::UTF8Encoding utf8;
+  Poco::TextIterator it(text, utf8), end(text);
+  for (; it != end; ++it)
+    if (*it < 0) return false;
+  return true;
+}
+
+}  // namespace
+
 Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
   if (send.to.empty() || send.text.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and text are required");
+  if (!is_utf8(send.text)) return fail(WABOT_ERR_INVALID_ARGUMENT, "text is not valid UTF-8");
   auto to = parse_recipient(send.to);
   if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
-  if (to->is_group())
-    return fail(WABOT_ERR_UNSUPPORTED, "sending to groups needs sender-key sends, which the engine's messaging layer does not do yet");
   std::vector<std::string> mentions;
   for (const auto& m : send.mentions) {
     auto jid = parse_recipient(m);
@@ -801,46 +819,116 @@ Result<std::string> SessionManager::send_text(const plugins::TextSend& send) {
     return fail(WABOT_ERR_BAD_GATEWAY, "WhatsApp did not take the message of agent " + send.agent_id + ": " + sent.error().message);
   }
   const auto& ack = sent.value();
+  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), "text", WABOT_MESSAGE_TEXT,
+                    send.text, {}, quoted ? quoted->id : std::string(), mentions};
+  record_sent(session, ack, record);
+  return ack.id;
+}
+
+namespace {
+
+// api.md: image/video/audio by MIME type, a document otherwise (stickers are not sent by the API).
+engine::messaging::MediaKind media_kind_of(std::string_view mime_type) {
+  auto starts = [&](std::string_view prefix) {
+    if (mime_type.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(mime_type[i])) != prefix[i]) return false;
+    return true;
+  };
+  if (starts("image/")) return engine::messaging::MediaKind::image;
+  if (starts("video/")) return engine::messaging::MediaKind::video;
+  if (starts("audio/")) return engine::messaging::MediaKind::audio;
+  return engine::messaging::MediaKind::document;
+}
+
+wabot_message_type message_type_of(engine::messaging::MediaKind kind) {
+  switch (kind) {
+    case engine::messaging::MediaKind::image: return WABOT_MESSAGE_IMAGE;
+    case engine::messaging::MediaKind::video: return WABOT_MESSAGE_VIDEO;
+    case engine::messaging::MediaKind::audio: return WABOT_MESSAGE_AUDIO;
+    case engine::messaging::MediaKind::document: return WABOT_MESSAGE_DOCUMENT;
+    case engine::messaging::MediaKind::sticker: return WABOT_MESSAGE_STICKER;
+    default: return WABOT_MESSAGE_OTHER;
+  }
+}
+
+}  // namespace
+
+void SessionManager::record_sent(const std::shared_ptr<Session>& session, const engine::messaging::SentMessage& ack,
+                                 const SentRecord& r) {
   std::int64_t at_ms = ack.server_timestamp_s > 0 ? ack.server_timestamp_s * 1000 : now_ms();
   store::LoggedMessage logged;
-  logged.agent_id = send.agent_id;
+  logged.agent_id = r.agent_id;
   logged.message_id = ack.id;
-  logged.chat_jid = to->to_string();
+  logged.chat_jid = r.chat_jid;
   logged.sender_jid = session->snapshot(false).me_jid;
   logged.direction = store::MessageDirection::outgoing;
-  logged.type = "text";
-  logged.text = send.text;
-  if (quoted) logged.quoted_id = quoted->id;
+  logged.type = r.log_type;
+  if (!r.text.empty()) logged.text = r.text;
+  if (!r.quoted_id.empty()) logged.quoted_id = r.quoted_id;
   logged.timestamp_ms = at_ms;
   logged.status = "sent";
   core_->log_message(logged);
   plugins::PluginEvent event;
   event.kind = WABOT_EVENT_MESSAGE_SENT;
-  event.agent_id = send.agent_id;
-  event.trace_id = send.trace_id;
+  event.agent_id = r.agent_id;
+  event.trace_id = r.trace_id;
   event.timestamp_ms = now_ms();
   plugins::MessageData data;
   data.id = ack.id;
   data.chat_jid = logged.chat_jid;
   data.sender_jid = logged.sender_jid;
-  data.type = WABOT_MESSAGE_TEXT;
-  data.text = send.text;
-  data.quoted_message_id = quoted ? quoted->id : std::string();
-  data.mentioned_jids = mentions;
+  data.type = r.type;
+  data.text = r.text;
+  data.media_mime_type = r.mime_type;
+  data.quoted_message_id = r.quoted_id;
+  data.mentioned_jids = r.mentions;
   data.timestamp_ms = at_ms;
+  data.is_group = r.is_group;
   data.is_from_me = true;
   event.message = std::move(data);
   core_->publish(event);
-  return ack.id;
 }
 
 Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
   if (send.to.empty() || send.data.empty()) return fail(WABOT_ERR_INVALID_ARGUMENT, "to and data are required");
+  if (!is_utf8(send.caption) || !is_utf8(send.file_name))
+    return fail(WABOT_ERR_INVALID_ARGUMENT, "caption and file name must be valid UTF-8");
+  auto to = parse_recipient(send.to);
+  if (!to.ok()) return fail(WABOT_ERR_INVALID_ARGUMENT, "invalid recipient: " + to.error().message);
+  engine::messaging::OutgoingMedia media;
+  media.kind = media_kind_of(send.mime_type);
+  // No MIME type: a document of unknown content, as WhatsApp clients label it.
+  media.mimetype = send.mime_type.empty() ? std::string("application/octet-stream") : send.mime_type;
+  // A document without a name shows as "Untitled" on phones; the API always has one to give.
+  media.file_name = !send.file_name.empty() ? send.file_name
+                    : media.kind == engine::messaging::MediaKind::document ? std::string("file")
+                                                                           : std::string();
+  // Audio messages carry no caption on WhatsApp (api.md: caption on image/video/document).
+  if (media.kind != engine::messaging::MediaKind::audio) media.caption = send.caption;
   std::shared_ptr<Session> session;
   if (auto admitted = admit_send(send.agent_id, session); !admitted) return admitted;
-  // INTEGRATION(engine-media): the media upload + encrypted media message is not wired yet; refusing
-  // is honest, a fake id would not be.
-  return fail(WABOT_ERR_UNSUPPORTED, "sending media is not supported by this build yet (the engine's media send is not wired)");
+  auto messenger = session->messenger();
+  if (!messenger) return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + send.agent_id + " has no messaging session yet");
+  media.data.assign(send.data.begin(), send.data.end());
+  // Blocking (upload, then the send until the server ack); this runs on the caller's thread, never on
+  // the connection's, as Messenger::send_media requires. Its own upload/iq/ack timeouts bound it.
+  auto sent = messenger->send_media(to.value(), media);
+  if (!sent.ok()) {
+    switch (sent.error().code) {
+      case engine::ErrorCode::timeout:
+        return fail(WABOT_ERR_TIMEOUT, "no server ack for the media of agent " + send.agent_id + ": " + sent.error().message);
+      case engine::ErrorCode::too_large:
+        return fail(WABOT_ERR_TOO_LARGE, "the media of agent " + send.agent_id + " is too large: " + sent.error().message);
+      default:
+        return fail(WABOT_ERR_BAD_GATEWAY, "WhatsApp did not take the media of agent " + send.agent_id + ": " + sent.error().message);
+    }
+  }
+  const auto& ack = sent.value();
+  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), engine::messaging::to_string(media.kind),
+                    message_type_of(media.kind), media.caption, media.mimetype, {}, {}};
+  record_sent(session, ack, record);
+  return ack.id;
 }
 
 Status SessionManager::set_typing(const std::string& agent_id, const std::string& chat_jid, wabot_typing_state state) {

@@ -13,8 +13,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host/engine/client/client_config.hpp"
+#include "host/engine/messaging/messaging_events.hpp"
 #include "host/plugins/health_backend.hpp"
 #include "host/plugins/messaging_backend.hpp"
 #include "host/plugins/plugin_event.hpp"
@@ -74,11 +76,11 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   Result<bool> remove(std::string_view agent_id, bool logout) override;
   Result<SessionInfo> reconnect(std::string_view agent_id, int64_t qr_wait_ms) override;
   Result<QrCode> wait_qr(std::string_view agent_id, int64_t timeout_ms) override;
-  // SDK 1.1 (SessionsBackend::check_api_key, branch rest-api; overrides it once merged): constant-time
+  // SDK 1.1 SessionsBackend::check_api_key: constant-time
   // compare of `token` with the agent's api_key. On a mismatch the user's newest active api_keys token
   // is re-read in the background, at most once per agent per 10 s, so a rotated key works next time.
   // NOT_FOUND for an unknown agent. The token is never logged.
-  Result<bool> check_api_key(std::string_view agent_id, std::string_view token);
+  Result<bool> check_api_key(std::string_view agent_id, std::string_view token) override;
 
   // plugins::MessagingBackend
   Result<std::string> send_text(const plugins::TextSend& send) override;
@@ -88,6 +90,19 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   class Core;  // shared with the clients' listeners (outlives the manager while events drain)
 
  private:
+  // What an acked send puts into the message log and the MESSAGE_SENT event.
+  struct SentRecord {
+    std::string agent_id, trace_id, chat_jid;
+    bool is_group = false;
+    std::string log_type;  // message_log.type: "text", "image", "document", ...
+    wabot_message_type type = WABOT_MESSAGE_UNSET;
+    std::string text;       // the text, or a media caption
+    std::string mime_type;  // media only
+    std::string quoted_id;
+    std::vector<std::string> mentions;
+  };
+  void record_sent(const std::shared_ptr<Session>& session, const engine::messaging::SentMessage& ack, const SentRecord& record);
+
   SessionManager(std::shared_ptr<Core> core, std::unique_ptr<engine::transport::EventLoop> loop);
 
   std::shared_ptr<Session> find(std::string_view agent_id) const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // HostStore: the SDK store service's backend on a migrated SQLite file: agent stats from the message
-// and AI logs, AI executions recorded with their outcome, and plain refusals after close.
+// and AI logs, AI executions recorded with their outcome, plugin key/value rows, and plain refusals
+// after close.
 #include "host/app/host_store.hpp"
 #include "host/store/ai_execution_repository.hpp"
 #include "host/store/message_log_repository.hpp"
@@ -16,7 +17,8 @@ class HostStoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(stats_count_messages_and_ai_executions);
   CPPUNIT_TEST(unknown_agent_has_zero_stats);
   CPPUNIT_TEST(ai_execution_outcome_is_recorded);
-  CPPUNIT_TEST(key_value_calls_are_unsupported);
+  CPPUNIT_TEST(key_values_are_kept_per_plugin);
+  CPPUNIT_TEST(key_value_limits_are_enforced);
   CPPUNIT_TEST(closed_store_refuses_calls);
   CPPUNIT_TEST_SUITE_END();
 
@@ -114,17 +116,41 @@ class HostStoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void key_value_calls_are_unsupported() {
+  void key_values_are_kept_per_plugin() {
     app::HostStore host_store(db_);
-    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.put("p", "k", "v").code()));
-    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.get("p", "k").status().code()));
-    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.remove("p", "k").code()));
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_NOT_FOUND), static_cast<int>(host_store.get("p", "k").status().code()));
+    CPPUNIT_ASSERT(host_store.put("p", "k", "v1").is_ok());
+    CPPUNIT_ASSERT(host_store.put("q", "k", std::string("\0bin", 4)).is_ok());
+    CPPUNIT_ASSERT(host_store.put("p", "k", "v2").is_ok());  // overwrite
+    auto p = host_store.get("p", "k");
+    CPPUNIT_ASSERT(p.is_ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("v2"), p.value());
+    auto q = host_store.get("q", "k");
+    CPPUNIT_ASSERT(q.is_ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("\0bin", 4), q.value());
+    // A second HostStore over the same database sees the rows (they are in the database, not memory).
+    app::HostStore reopened(db_);
+    CPPUNIT_ASSERT(reopened.remove("p", "k").is_ok());
+    CPPUNIT_ASSERT(reopened.remove("p", "k").is_ok());  // absent: still fine
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_NOT_FOUND), static_cast<int>(host_store.get("p", "k").status().code()));
+    CPPUNIT_ASSERT(host_store.get("q", "k").is_ok());
+  }
+
+  void key_value_limits_are_enforced() {
+    app::HostStore host_store(db_);
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_INVALID_ARGUMENT),
+                         static_cast<int>(host_store.put("p", std::string(257, 'k'), "v").code()));
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_INVALID_ARGUMENT),
+                         static_cast<int>(host_store.put("p", "k", std::string((1u << 20) + 1, 'v')).code()));
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_INVALID_ARGUMENT), static_cast<int>(host_store.put("p", "", "v").code()));
   }
 
   void closed_store_refuses_calls() {
     app::HostStore host_store(db_);
     host_store.close();
     CPPUNIT_ASSERT(!host_store.agent_stats("bot-1").is_ok());
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.put("p", "k", "v").code()));
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.get("p", "k").status().code()));
     plugins::AiExecutionRecord r;
     r.agent_id = "bot-1";
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(WABOT_ERR_UNSUPPORTED), static_cast<int>(host_store.record_ai_execution(r).code()));
