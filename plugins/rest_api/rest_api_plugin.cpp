@@ -356,8 +356,10 @@ class RestApiPlugin : public wabot::Plugin {
     if (mime.empty()) mime = "application/octet-stream";
     if (name.empty()) name = "file." + extension_for_mime(mime);
 
+    // MediaMessage holds views: every string it points at must outlive the send_media call.
+    const std::string caption_text = caption.value_or("");
     wabot::MediaMessage message{.agent_id = *agent_id, .to = *to_jid, .data = bytes, .mime_type = mime,
-                                .file_name = name, .caption = caption.value_or(""), .trace_id = req.trace_id()};
+                                .file_name = name, .caption = caption_text, .trace_id = req.trace_id()};
     auto sent = messaging().send_media(message);
     if (!sent) return send_error(req, res, from_status(sent.status(), StatusContext{}));
 

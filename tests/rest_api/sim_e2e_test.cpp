@@ -371,8 +371,8 @@ class SimE2eTest : public CppUnit::TestFixture {
       body.set("data", base64(c.data));
       body.set("mimeType", c.mime);
       if (!c.file_name.empty()) body.set("filename", c.file_name);
-      // No caption: rest_api passes it to send_media as a view of a destroyed temporary (reported to
-      // the lead with the one-line fix); a caption here then arrives as garbage bytes.
+      const std::string caption = "Caption for " + c.peer_type + " \xe2\x9c\x85";
+      body.set("caption", caption);
       body.set("save_to_temp", false);
       std::ostringstream json;
       body.stringify(json);
@@ -385,6 +385,7 @@ class SimE2eTest : public CppUnit::TestFixture {
       auto got = peer.call("waitMessage", wabot::test::WaPeerProcess::args({{"messageId", id}, {"timeout_ms", 30000}}));
       CPPUNIT_ASSERT_EQUAL(c.peer_type, got->getValue<std::string>("type"));
       if (!c.file_name.empty()) CPPUNIT_ASSERT_EQUAL(c.file_name, got->getValue<std::string>("fileName"));
+      CPPUNIT_ASSERT_EQUAL(caption, got->getValue<std::string>("text"));  // the peer reports a caption as text
       auto dl = peer.call("download", wabot::test::WaPeerProcess::args({{"messageId", id}}));
       CPPUNIT_ASSERT_EQUAL(sha256_hex(c.data), dl->getValue<std::string>("sha256"));
       auto logged = store::MessageLogRepository(t_->db()).find("alice", id);
