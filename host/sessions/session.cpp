@@ -66,6 +66,7 @@ bool Session::on_state(std::uint64_t generation, ClientState state, ClientState&
   if (state == ClientState::logged_out || state == ClientState::auth_failed) {
     live_.me_jid.clear();
     live_.me_phone.clear();
+    live_.me_lid.clear();
   }
   return true;
 }
@@ -78,10 +79,12 @@ bool Session::on_qr(std::uint64_t generation, QrCode qr) {
   return true;
 }
 
-void Session::set_me(std::uint64_t generation, std::string jid, std::string phone, std::string push_name) {
+void Session::set_me(std::uint64_t generation, std::string jid, std::string phone, std::string push_name,
+                     std::string lid) {
   std::lock_guard lock(mutex_);
   if (generation != generation_) return;
   live_.me_jid = std::move(jid);
+  live_.me_lid = std::move(lid);
   live_.me_phone = std::move(phone);
   live_.me_push_name = std::move(push_name);
   cv_.notify_all();

@@ -27,6 +27,7 @@ struct LiveState {
   std::optional<QrCode> qr;  // only while awaiting a scan
   std::int64_t connected_at_ms = 0;
   std::string me_jid, me_phone, me_push_name;
+  std::string me_lid;  // our device on the LID server, for mention checks; empty when unknown
 };
 
 class Session {
@@ -58,7 +59,7 @@ class Session {
   // on_state gives the previous live state.
   bool on_state(std::uint64_t generation, engine::client::ClientState state, engine::client::ClientState& previous);
   bool on_qr(std::uint64_t generation, QrCode qr);
-  void set_me(std::uint64_t generation, std::string jid, std::string phone, std::string push_name);
+  void set_me(std::uint64_t generation, std::string jid, std::string phone, std::string push_name, std::string lid);
   void set_connected_at(std::uint64_t generation, std::int64_t at_ms);
 
   // Our own logout in progress: its logged_out is not the phone's doing.

@@ -179,8 +179,9 @@ class SessionListener final : public engine::client::ClientListener {
     core->publish(event);
   }
 
-  void on_paired(const engine::Jid& device_jid, const engine::Jid& /*lid*/, const std::string& push_name) override {
-    if (auto session = session_.lock()) session->set_me(generation_, device_jid.to_string(), device_jid.user, push_name);
+  void on_paired(const engine::Jid& device_jid, const engine::Jid& lid, const std::string& push_name) override {
+    if (auto session = session_.lock())
+      session->set_me(generation_, device_jid.to_string(), device_jid.user, push_name, lid.to_string());
   }
 
   void on_connected() override {
@@ -192,7 +193,8 @@ class SessionListener final : public engine::client::ClientListener {
     auto loaded = core->credentials->load(session->agent_id());
     if (loaded.ok() && loaded->has_value() && (*loaded)->device_jid) {
       const auto& creds = **loaded;
-      session->set_me(generation_, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name);
+      session->set_me(generation_, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name,
+                      creds.lid ? creds.lid->to_string() : std::string());
     }
     // A fresh pairing has no messenger yet (a resumed login got one before start).
     if (!session->messenger()) core->make_messenger(session, generation_);
@@ -517,6 +519,7 @@ Result<SessionInfo> SessionManager::info(std::string_view agent_id, bool with_qr
     info.me_jid = live.me_jid;
     info.me_phone = live.me_phone;
     info.me_push_name = live.me_push_name;
+    info.me_lid = live.me_lid;
   }
   return info;
 }
@@ -689,6 +692,15 @@ Result<QrCode> SessionManager::wait_qr(std::string_view agent_id_view, int64_t t
   if (live.qr && live.qr->expires_at_ms > now_ms()) return *live.qr;
   if (live.state == ClientState::connected) return already_connected();
   return fail(WABOT_ERR_TIMEOUT, "QR_TIMEOUT: no QR for agent " + agent_id + " within " + std::to_string(timeout_ms) + " ms");
+}
+
+Result<std::string> SessionManager::api_key(std::string_view agent_id_view) {
+  const std::string agent_id(agent_id_view);
+  store::WhatsappUserRepository users(*core_->db);
+  auto row = users.get(agent_id);
+  if (!row) return store_failure("failed to read session " + agent_id, row.error());
+  if (!*row) return not_found(agent_id);
+  return (**row).api_key.value_or(std::string());
 }
 
 Result<bool> SessionManager::check_api_key(std::string_view agent_id_view, std::string_view token) {

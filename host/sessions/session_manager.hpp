@@ -81,6 +81,9 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   // is re-read in the background, at most once per agent per 10 s, so a rotated key works next time.
   // NOT_FOUND for an unknown agent. The token is never logged.
   Result<bool> check_api_key(std::string_view agent_id, std::string_view token) override;
+  // SDK 1.1 SessionsBackend::api_key: whatsapp_user.api_key (empty when the agent has none), for the
+  // Authorization header of the agent's AI calls. A secret: callers never log it.
+  Result<std::string> api_key(std::string_view agent_id) override;
 
   // plugins::MessagingBackend
   Result<std::string> send_text(const plugins::TextSend& send) override;

@@ -189,8 +189,10 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("isGroup":true)") != std::string::npos);
     CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("chatId":")" + group + "\"") != std::string::npos);
     CPPUNIT_ASSERT(ai_->requests()[0].body.find(R"("messageId":")" + mentioned->getValue<std::string>("id") + "\"") != std::string::npos);
-    // The quoted group reply itself cannot reach the peer yet: the sessions layer refuses group sends
-    // ("sending to groups needs sender-key sends"); the fake-host test checks the quote.
+    // The reply goes back to the group, quoting the message that mentioned the bot.
+    auto group_reply = peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("group reply")}, {"timeout_ms", 60000}}));
+    CPPUNIT_ASSERT_EQUAL(group, group_reply->getValue<std::string>("chat"));
+    CPPUNIT_ASSERT_EQUAL(mentioned->getValue<std::string>("id"), group_reply->optValue<std::string>("quotedId", ""));
 
     // A slow AI for bot-1 does not delay bot-2's reply.
     ai_->set_scenario("bot-1", AiScenario::reply("slow reply").slow(3000));
@@ -235,6 +237,7 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(req.body.find(R"("source":"whatsapp")") != std::string::npos);
     CPPUNIT_ASSERT(req.body.find(R"("isGroup":false)") != std::string::npos);
     CPPUNIT_ASSERT(!req.trace_id.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("Bearer sk-e2e-key"), req.authorization);  // the agent's api key
     auto got = peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("hello back from the AI")}, {"timeout_ms", 60000}}));
     CPPUNIT_ASSERT(got);
     long composing_seq = -1, reply_seq = -1;

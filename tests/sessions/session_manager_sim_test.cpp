@@ -223,6 +223,8 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(live.has_client && !live.qr && live.connected_at_ms > 0);
     CPPUNIT_ASSERT_EQUAL(std::string(kPhone), live.me_phone);
     CPPUNIT_ASSERT(live.me_jid.find(std::string(kPhone) + ":") == 0);
+    // The LID the simulator assigned at pairing: group mentions of the bot use it.
+    CPPUNIT_ASSERT_MESSAGE(live.me_lid, live.me_lid.size() > 4 && live.me_lid.substr(live.me_lid.size() - 4) == "@lid");
     CPPUNIT_ASSERT(eventually([&] { return events_.saw_state(WABOT_SESSION_CONNECTED); }));
     CPPUNIT_ASSERT_EQUAL(uint64_t(1), manager_->counts().connected);
     // Paired and open: no QR to give.
@@ -376,6 +378,8 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     ok(manager_->create(req));
     CPPUNIT_ASSERT(ok(manager_->check_api_key("bot-8", "key-one")));
     assert_code(WABOT_ERR_NOT_FOUND, manager_->check_api_key("nobody", "x").status());
+    CPPUNIT_ASSERT_EQUAL(std::string("key-one"), ok(manager_->api_key("bot-8")));  // the AI calls' Bearer
+    assert_code(WABOT_ERR_NOT_FOUND, manager_->api_key("nobody").status());
     if (backend() == Backend::sqlite) {  // api_keys belongs to another service on PostgreSQL
       // The user rotates the key in api_keys: the first mismatch re-reads it, then the new key works.
       t_->exec("INSERT INTO api_keys (user_id, access_token, is_active) VALUES ('user-1', 'key-two', 1)");
