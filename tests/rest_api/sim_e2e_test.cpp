@@ -4,6 +4,7 @@
 // /sessions returns a QR, the simulated phone scans it, GET /sessions/{id} reaches connected; QR
 // conflicts, listing and DELETE with logout; media by base64 reaches a Baileys peer byte-identical.
 // Every answer is checked against the OpenAPI document.
+#include "base64.hpp"
 #include "host/app/host_store.hpp"
 #include "host/engine/media/jpeg_thumbnail.hpp"
 #include "host/http/http_server.hpp"
@@ -69,14 +70,7 @@ Reply request(uint16_t port, const std::string& method, const std::string& path,
 
 Object::Ptr data_of(const Reply& r) { return Poco::JSON::Parser().parse(r.body).extract<Object::Ptr>()->getObject("data"); }
 
-std::string base64(const std::string& raw) {
-  std::ostringstream out;
-  Poco::Base64Encoder enc(out);
-  enc.rdbuf()->setLineLength(0);
-  enc << raw;
-  enc.close();
-  return out.str();
-}
+using wabot::test::base64;
 
 std::string sha256_hex(const std::string& data) {
   unsigned char md[32];

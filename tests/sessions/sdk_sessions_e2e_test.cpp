@@ -2,6 +2,7 @@
 // End to end through the SDK: a real plugin (the recorder fixture) loaded by the real PluginManager
 // calls the "sessions" and "messaging" services, served by a real SessionManager over SQLite and the
 // WhatsApp simulator; the session events reach the plugin through its queue.
+#include "base64.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <wabot/sdk.hpp>
@@ -34,28 +35,7 @@ bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds
   return f();
 }
 
-std::string base64(const std::string& raw) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < raw.size(); i += 3) {
-    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8 | (unsigned char)raw[i + 2];
-    for (int s : {18, 12, 6, 0}) out += t[(v >> s) & 63];
-  }
-  if (raw.size() - i == 1) {
-    unsigned v = (unsigned char)raw[i] << 16;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += "==";
-  } else if (raw.size() - i == 2) {
-    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += t[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
+using wabot::test::base64;
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // SessionManager against the WhatsApp simulator and a real database (SQLite and PostgreSQL): create ->
 // QR -> scan -> connected persisted -> restart resumes without a QR; delete with logout; reconnect;
 // the simulator's 401 -> auth_failed; 440 -> disconnected; the send limiter's refusal.
+#include "base64.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -125,31 +126,7 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     return m;
   }
 
-  static std::string base64(const std::string& raw) {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < raw.size(); i += 3) {
-      unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8 | (unsigned char)raw[i + 2];
-      out += t[v >> 18];
-      out += t[(v >> 12) & 63];
-      out += t[(v >> 6) & 63];
-      out += t[v & 63];
-    }
-    if (raw.size() - i == 1) {
-      unsigned v = (unsigned char)raw[i] << 16;
-      out += t[v >> 18];
-      out += t[(v >> 12) & 63];
-      out += "==";
-    } else if (raw.size() - i == 2) {
-      unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8;
-      out += t[v >> 18];
-      out += t[(v >> 12) & 63];
-      out += t[(v >> 6) & 63];
-      out += '=';
-    }
-    return out;
-  }
+  static std::string base64(const std::string& raw) { return wabot::test::base64(raw); }
 
   plugins::SessionCreateRequest request(const std::string& agent, const std::string& user = "user-1") {
     return plugins::SessionCreateRequest{user, agent, "Agent " + agent, "", 0};

@@ -2,6 +2,7 @@
 // SessionManager sends against the simulator and a real Baileys peer (tests/wa_sim/bin/wa-peer.js):
 // an image and a document arrive byte-identical (the peer downloads and hashes them), and text and
 // media reach a group the peer created (PN and LID addressing), each acked, logged and published.
+#include "base64.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/JSON/Array.h>
@@ -63,13 +64,7 @@ bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds
   return f();
 }
 
-std::string base64(const std::string& raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(raw.data()),
-                          static_cast<int>(raw.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
+using wabot::test::base64;
 
 std::string sha256_hex(const std::string& data) {
   unsigned char md[32];

@@ -2,6 +2,7 @@
 // Scale probe: N agents paired and connected through one SessionManager (SQLite + simulator); the
 // process's thread count must not grow with N, and the RSS per connected agent is printed.
 // N = WABOT_SESSIONS_SCALE_AGENTS (default 20; e.g. 200 by hand).
+#include "base64.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -37,28 +38,7 @@ bool eventually(F f, std::chrono::milliseconds limit) {
   return f();
 }
 
-std::string base64(const std::string& raw) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < raw.size(); i += 3) {
-    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8 | (unsigned char)raw[i + 2];
-    for (int s : {18, 12, 6, 0}) out += t[(v >> s) & 63];
-  }
-  if (raw.size() - i == 1) {
-    unsigned v = (unsigned char)raw[i] << 16;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += "==";
-  } else if (raw.size() - i == 2) {
-    unsigned v = (unsigned char)raw[i] << 16 | (unsigned char)raw[i + 1] << 8;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += t[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
+using wabot::test::base64;
 
 }  // namespace
 
