@@ -19,6 +19,7 @@
 #include "host/engine/transport/event_loop.hpp"
 #include "host/sessions/recipient.hpp"
 #include "host/sessions/session_state_map.hpp"
+#include "host/store/adapters/database_contact_store.hpp"
 #include "host/store/adapters/database_credentials_store.hpp"
 #include "host/store/adapters/database_prekey_store.hpp"
 #include "host/store/adapters/database_signal_store.hpp"
@@ -326,7 +327,8 @@ void SessionManager::Core::make_messenger(const std::shared_ptr<Session>& sessio
   auto messenger = engine::messaging::Messenger::create(config, std::move(own),
                                                         std::make_shared<engine::agent::ClientStanzaChannel>(client),
                                                         std::move(signal.value()),
-                                                        std::make_shared<SessionMessagingListener>(weak_from_this(), agent));
+                                                        std::make_shared<SessionMessagingListener>(weak_from_this(), agent),
+                                                        std::make_shared<store::DatabaseContactStore>(*db, agent));
   session->set_messenger(generation, messenger);
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "host/store/clock.hpp"
 #include "host/store/database.hpp"
@@ -18,6 +20,9 @@ class LidMappingRepository {
 
   // Records lid <-> pn (user parts, without device), replacing any older pairing of either side.
   Status put(std::string_view agent_id, std::string_view lid, std::string_view pn);
+  // Every (lid, pn) pair in one transaction, in order (a later pair wins over an earlier one it shares
+  // a side with); all or nothing.
+  Status put_many(std::string_view agent_id, const std::vector<std::pair<std::string, std::string>>& lid_pn_pairs);
   Result<std::optional<std::string>> pn_for_lid(std::string_view agent_id, std::string_view lid);
   Result<std::optional<std::string>> lid_for_pn(std::string_view agent_id, std::string_view pn);
 

@@ -11,6 +11,7 @@
 #include "host/engine/media/media_http_client.hpp"
 
 #include "host/common/log.hpp"
+#include "host/engine/messaging/lid_migration.hpp"
 #include "host/engine/messaging/message_id.hpp"
 #include "host/engine/messaging/prekey_bundle.hpp"
 #include "host/engine/signal/message_padding.hpp"
@@ -70,19 +71,23 @@ std::string describe_ack_error(const std::string& code) {
 
 std::shared_ptr<Messenger> Messenger::create(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
                                              std::unique_ptr<signal::SignalProtocol> signal,
-                                             std::shared_ptr<MessagingListener> listener) {
-  return std::shared_ptr<Messenger>(
-      new Messenger(std::move(config), std::move(own), std::move(channel), std::move(signal), std::move(listener)));
+                                             std::shared_ptr<MessagingListener> listener,
+                                             std::shared_ptr<store::ContactStore> contacts) {
+  return std::shared_ptr<Messenger>(new Messenger(std::move(config), std::move(own), std::move(channel), std::move(signal),
+                                                  std::move(listener), std::move(contacts)));
 }
 
 Messenger::Messenger(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
-                     std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener)
+                     std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener,
+                     std::shared_ptr<store::ContactStore> contacts)
     : config_(std::move(config)),
       own_(std::move(own)),
       channel_(std::move(channel)),
       listener_(listener ? std::move(listener) : std::make_shared<MessagingListener>()),
       signal_(std::move(signal)),
-      devices_(std::chrono::milliseconds(config_.device_cache_ttl_ms)) {
+      devices_(std::chrono::milliseconds(config_.device_cache_ttl_ms)),
+      lid_map_(contacts),
+      privacy_tokens_(contacts) {
   if (own_.lid) learn_mapping_locked(own_.device_jid, *own_.lid);
 }
 
@@ -98,22 +103,45 @@ bool Messenger::is_own_user(const Jid& jid) const {
 
 void Messenger::learn_mapping_locked(const Jid& pn, const Jid& lid) {
   if (!pn.is_pn() || !lid.is_lid() || pn.user.empty() || lid.user.empty()) return;
-  if (pn_to_lid_.size() > 100'000) pn_to_lid_.clear(), lid_to_pn_.clear();  // bound; re-learned on demand
-  pn_to_lid_[pn.user] = lid.user;
-  lid_to_pn_[lid.user] = pn.user;
+  learn_mappings_locked({store::LidMapping{pn.user, lid.user}}, "stanza");
+}
+
+void Messenger::learn_mappings_locked(const std::vector<store::LidMapping>& pairs, const char* source) {
+  // A store failure keeps the pairs in the cache (this run still uses them); they are written again
+  // the next time they are learned.
+  if (auto st = lid_map_.learn(pairs); !st)
+    log::warn("engine: LID mappings not persisted", {{"agent", config_.agent_id}, {"source", source}, {"error", st.error().message}});
+}
+
+std::optional<std::string> Messenger::lid_of_pn_locked(const std::string& pn_user) const {
+  auto found = lid_map_.lid_for_pn(pn_user);
+  if (!found) {
+    log::warn("engine: LID lookup failed", {{"agent", config_.agent_id}, {"error", found.error().message}});
+    return std::nullopt;
+  }
+  return *found;
+}
+
+std::optional<std::string> Messenger::pn_of_lid_locked(const std::string& lid_user) const {
+  auto found = lid_map_.pn_for_lid(lid_user);
+  if (!found) {
+    log::warn("engine: phone number lookup failed", {{"agent", config_.agent_id}, {"error", found.error().message}});
+    return std::nullopt;
+  }
+  return *found;
 }
 
 std::optional<Jid> Messenger::lid_for(const Jid& pn_user) const {
+  if (!pn_user.is_pn()) return std::nullopt;
   std::lock_guard lock(mu_);
-  auto it = pn_to_lid_.find(pn_user.user);
-  if (!pn_user.is_pn() || it == pn_to_lid_.end()) return std::nullopt;
-  return Jid(it->second, server::lid);
+  auto lid = lid_of_pn_locked(pn_user.user);
+  if (!lid) return std::nullopt;
+  return Jid(*lid, server::lid);
 }
 
 Jid Messenger::signal_jid_locked(const Jid& device) const {
   if (device.is_pn()) {
-    auto it = pn_to_lid_.find(device.user);
-    if (it != pn_to_lid_.end()) return Jid(it->second, server::lid, device.device);
+    if (auto lid = lid_of_pn_locked(device.user)) return Jid(*lid, server::lid, device.device);
   }
   return Jid(device.user, device.server, device.device);
 }
@@ -168,8 +196,7 @@ void Messenger::resolve_devices(std::shared_ptr<SendJob> job) {
     // Address the peer by LID when we know it (LID is primary for DMs).
     Jid user = job->to;
     if (user.is_pn()) {
-      auto it = self->pn_to_lid_.find(user.user);
-      if (it != self->pn_to_lid_.end()) user = Jid(it->second, server::lid);
+      if (auto lid = self->lid_of_pn_locked(user.user)) user = Jid(*lid, server::lid);
     }
     job->chat = user;
     job->peer_devices.clear();
@@ -419,10 +446,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
   if (!job->group && !job->retry_device) {
     // The contact's trusted-contact token (valid 4 x 7-day buckets) lets the server accept the message.
     std::lock_guard lock(mu_);
-    auto it = privacy_tokens_.find(job->chat.user);
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    if (it != privacy_tokens_.end() && now_s - it->second.issued_s < 28 * 24 * 3600)
-      children.push_back(Node("tctoken", {}, it->second.token));
+    if (auto token = privacy_token_for_locked(job->chat)) children.push_back(Node("tctoken", {}, std::move(*token)));
   }
   if (job->group && !job->retry_device) children.push_back(std::move(direct_enc));
   Node stanza("message", std::move(attrs), std::move(children));
@@ -798,6 +822,17 @@ void Messenger::handle_message(const Node& node) {
       } else if (candidate.is_protocol) {
         msg.is_protocol = true;
         outcome.history_sync = content.protocol_message().type() == 5;
+        // Our phone's PN -> LID pairs. Only from our own devices: anyone else could redirect our sends.
+        if (auto pairs = lid_migration_pairs(content)) {
+          if (!msg.from_me) {
+            log::warn("engine: LID migration sync from another user ignored", {{"agent", config_.agent_id}, {"from", from->to_string()}});
+          } else if (!*pairs) {
+            log::warn("engine: bad LID migration sync", {{"agent", config_.agent_id}, {"id", id}, {"error", pairs->error().message}});
+          } else {
+            learn_mappings_locked(pairs->value(), "lid_migration_sync");
+            log::info("engine: LID mappings from our phone", {{"agent", config_.agent_id}, {"pairs", std::to_string(pairs->value().size())}});
+          }
+        }
       }
     }
     if (!any_enc && !outcome.failed) {
@@ -964,9 +999,8 @@ void Messenger::handle_notification(const Node& node) {
     std::lock_guard lock(mu_);
     devices_.invalidate(*from);
     if (auto lid = node.attr_jid("lid")) devices_.invalidate(*lid);
-    const auto& other = from->is_lid() ? lid_to_pn_ : pn_to_lid_;
-    if (auto it = other.find(from->user); it != other.end())
-      devices_.invalidate(Jid(it->second, from->is_lid() ? server::user : server::lid));
+    auto other = from->is_lid() ? pn_of_lid_locked(from->user) : lid_of_pn_locked(from->user);
+    if (other) devices_.invalidate(Jid(*other, from->is_lid() ? server::user : server::lid));
   } else if (type == "encrypt" && from && node.child("identity")) {
     std::lock_guard lock(mu_);
     auto addr = signal::signal_address_for(from->user, from->server, 0);
@@ -984,9 +1018,28 @@ void Messenger::store_privacy_tokens_locked(const Jid& from, const Node& node) {
     if (t->attr_or("type") != "trusted_contact") continue;
     auto bytes = t->content_bytes();
     if (!bytes || bytes->empty() || bytes->size() > 1024) continue;  // tokens are small; refuse anything else
-    if (privacy_tokens_.size() > 100'000) privacy_tokens_.clear();
-    privacy_tokens_[sender.user] = PrivacyToken{std::move(*bytes), to_int(t->attr_or("t"))};
+    const std::string key = sender.to_non_ad().to_string();
+    if (auto st = privacy_tokens_.put(key, store::PrivacyToken{std::move(*bytes), to_int(t->attr_or("t"))}); !st)
+      log::warn("engine: privacy token not persisted", {{"agent", config_.agent_id}, {"contact", key}, {"error", st.error().message}});
   }
+}
+
+std::optional<Bytes> Messenger::privacy_token_for_locked(const Jid& chat) {
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::vector<Jid> keys{chat.to_non_ad()};
+  // A token stored before the contact's LID was known sits under its PN.
+  if (chat.is_lid()) {
+    if (auto pn = pn_of_lid_locked(chat.user)) keys.emplace_back(*pn, server::user);
+  }
+  for (const auto& k : keys) {
+    auto token = privacy_tokens_.usable(k.to_string(), now_s);
+    if (!token) {
+      log::warn("engine: privacy token lookup failed", {{"agent", config_.agent_id}, {"contact", k.to_string()}, {"error", token.error().message}});
+      continue;
+    }
+    if (*token) return (*token)->token;
+  }
+  return std::nullopt;
 }
 
 void Messenger::send_presence_available() {

@@ -18,10 +18,13 @@
 
 #include "host/engine/messaging/device_list.hpp"
 #include "host/engine/messaging/group_info.hpp"
+#include "host/engine/messaging/lid_map.hpp"
 #include "host/engine/messaging/message_content.hpp"
 #include "host/engine/messaging/messaging_events.hpp"
+#include "host/engine/messaging/privacy_tokens.hpp"
 #include "host/engine/messaging/stanza_channel.hpp"
 #include "host/engine/signal/signal_protocol.hpp"
+#include "host/engine/store/contact_store.hpp"
 
 namespace wabot::engine::messaging {
 
@@ -64,9 +67,12 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
  public:
   using SendCallback = std::function<void(Result<SentMessage>)>;
 
+  // contacts persists LID mappings and privacy tokens (the agent's ContactStore); without one they are
+  // kept in memory only and lost on restart.
   static std::shared_ptr<Messenger> create(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
                                            std::unique_ptr<signal::SignalProtocol> signal,
-                                           std::shared_ptr<MessagingListener> listener);
+                                           std::shared_ptr<MessagingListener> listener,
+                                           std::shared_ptr<store::ContactStore> contacts = nullptr);
   Messenger(const Messenger&) = delete;
   Messenger& operator=(const Messenger&) = delete;
 
@@ -93,7 +99,8 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   // <chatstate to><composing/>|<paused/></chatstate>
   void send_chatstate(const Jid& to, bool composing);
 
-  // The LID user a PN user maps to, when known (learned from usync, stanza attributes, ...).
+  // The LID user a PN user maps to, when known (learned from usync, stanza attributes, our phone's
+  // LID migration sync; from the ContactStore after a restart).
   std::optional<Jid> lid_for(const Jid& pn_user) const;
   const OwnIdentity& own() const { return own_; }
 
@@ -106,7 +113,8 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   };
 
   Messenger(MessengerConfig config, OwnIdentity own, std::shared_ptr<StanzaChannel> channel,
-            std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener);
+            std::unique_ptr<signal::SignalProtocol> signal, std::shared_ptr<MessagingListener> listener,
+            std::shared_ptr<store::ContactStore> contacts);
 
   void resolve_devices(std::shared_ptr<SendJob> job);
   void resolve_group(std::shared_ptr<SendJob> job);
@@ -133,6 +141,12 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   // Address for Signal: the LID device when the JID is PN and a mapping is known (locked).
   Jid signal_jid_locked(const Jid& device) const;
   void learn_mapping_locked(const Jid& pn, const Jid& lid);
+  void learn_mappings_locked(const std::vector<store::LidMapping>& pairs, const char* source);
+  // The other side of a user from lid_map_ (store errors are logged and read as "unknown").
+  std::optional<std::string> lid_of_pn_locked(const std::string& pn_user) const;
+  std::optional<std::string> pn_of_lid_locked(const std::string& lid_user) const;
+  // The <tctoken> to attach for a 1:1 chat (its LID, then its PN), when one is held and fresh.
+  std::optional<Bytes> privacy_token_for_locked(const Jid& chat);
   bool is_own_user(const Jid& jid) const;
   std::string next_sid();
 
@@ -145,18 +159,13 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::unique_ptr<signal::SignalProtocol> signal_;
   DeviceListCache devices_;
   std::map<std::string, GroupInfo> groups_;  // by group JID
-  std::map<std::string, std::string> pn_to_lid_;  // PN user -> LID user (bounded by contacts)
-  std::map<std::string, std::string> lid_to_pn_;
+  mutable LidMap lid_map_;  // PN <-> LID users; a cache in front of the ContactStore
   std::deque<SentRecord> recent_sends_;
   std::map<std::string, std::uint32_t> retry_counts_;  // message id -> retry receipts sent
   std::map<std::string, std::uint32_t> retries_answered_;
   bool presence_sent_ = false;
   std::optional<MediaConn> media_conn_;
-  struct PrivacyToken {
-    Bytes token;
-    std::int64_t issued_s = 0;
-  };
-  std::map<std::string, PrivacyToken> privacy_tokens_;  // by the sender's LID user (PN when unmapped)
+  PrivacyTokens privacy_tokens_;  // by the contact's LID user JID (PN when unmapped); cache in front of the ContactStore
   std::uint64_t sid_counter_ = 0;
 };
 
