@@ -23,6 +23,7 @@
 #include "host/engine/client/client.hpp"
 #include "host/engine/messaging/messenger.hpp"
 #include "host/engine/signal/signal_address.hpp"
+#include "host/store/adapters/database_contact_store.hpp"
 #include "host/store/adapters/database_credentials_store.hpp"
 #include "host/store/adapters/database_prekey_store.hpp"
 #include "host/store/adapters/database_signal_store.hpp"
@@ -97,6 +98,7 @@ class EngineAgent {
     if (!migrated.ok()) throw std::runtime_error("migrations failed: " + migrated.error().message);
     credentials_ = std::make_shared<wabot::store::DatabaseCredentialsStore>(*db_);
     prekeys_ = std::make_shared<wabot::store::DatabasePreKeyStore>(*db_);
+    contacts_ = std::make_shared<wabot::store::DatabaseContactStore>(*db_, agent_id_);
     connection_ = std::make_shared<RecordingListener>();
     glue_ = std::make_shared<agent::MessagingClientListener>(connection_);
     client::ClientConfig cfg;
@@ -156,6 +158,8 @@ class EngineAgent {
   }
 
   messaging::Messenger& messenger() { return *messenger_; }
+  // The agent's LID mappings and privacy tokens as the database holds them.
+  wabot::store::DatabaseContactStore& contacts() { return *contacts_; }
   MessagingRecorder& events() { return *events_; }
   std::shared_ptr<MessagingRecorder> events_ptr() { return events_; }
   Jid pn_user() const { return messenger_->own().device_jid.to_non_ad(); }
@@ -175,7 +179,7 @@ class EngineAgent {
     cfg.push_name = "wabot test";
     cfg.tls_ca_file = media_ca_file_;
     messenger_ = messaging::Messenger::create(cfg, own, std::make_shared<agent::ClientStanzaChannel>(client_),
-                                              std::move(sig.value()), events_);
+                                              std::move(sig.value()), events_, contacts_);
     glue_->set_messenger(messenger_);
   }
 
@@ -184,6 +188,7 @@ class EngineAgent {
   std::unique_ptr<wabot::store::Database> db_;
   std::shared_ptr<wabot::store::DatabaseCredentialsStore> credentials_;
   std::shared_ptr<wabot::store::DatabasePreKeyStore> prekeys_;
+  std::shared_ptr<wabot::store::DatabaseContactStore> contacts_;
   std::shared_ptr<RecordingListener> connection_;
   std::shared_ptr<agent::MessagingClientListener> glue_;
   std::shared_ptr<client::Client> client_;

@@ -62,6 +62,7 @@ if (process.env.NODE_EXTRA_CA_CERTS !== info.mediaCaFile) {
 async function runPeer () {
   const baileys = await import('@whiskeysockets/baileys')
   const { default: makeWASocket, WA_CERT_DETAILS, useMultiFileAuthState, makeCacheableSignalKeyStore, Browsers, DisconnectReason, downloadMediaMessage, getContentType, jidNormalizedUser } = baileys
+  const { proto } = baileys
   const { default: pino } = await import('pino')
 
   fs.mkdirSync(opts.authDir, { recursive: true })
@@ -357,6 +358,29 @@ async function runPeer () {
     async subscribePresence ({ to }) {
       await requireOpen().presenceSubscribe(to)
       return { ok: true }
+    },
+    async sendProtocol ({ toDevice, lidMappings }) {
+      // A peer protocol message (category="peer") to ONE of our own other devices, as our phone sends
+      // them: LID_MIGRATION_MAPPING_SYNC carrying the given [{ pn, lid }] user pairs. Baileys only sends
+      // peer messages to device 0, so this goes out like a retry resend (enc for that one device, in a
+      // DeviceSentMessage since it is ours).
+      const sock = requireOpen()
+      if (!toDevice) throw new Error('sendProtocol needs "toDevice" (a device JID of our own account)')
+      const pairs = (lidMappings || []).map(p => ({ pn: Number(p.pn), assignedLid: Number(p.lid) }))
+      if (pairs.some(p => !Number.isSafeInteger(p.pn) || !Number.isSafeInteger(p.assignedLid))) throw new Error('lidMappings need numeric pn and lid')
+      const payload = proto.LIDMigrationMappingSyncPayload.encode({ pnToLidMappings: pairs }).finish()
+      const message = {
+        protocolMessage: {
+          type: proto.Message.ProtocolMessage.Type.LID_MIGRATION_MAPPING_SYNC,
+          lidMigrationMappingSyncMessage: { encodedMappingPayload: payload }
+        }
+      }
+      await sock.assertSessions([toDevice], false)
+      const id = await sock.relayMessage(jidNormalizedUser(sock.user.id), message, {
+        participant: { jid: toDevice, count: 0 },
+        additionalAttributes: { category: 'peer' }
+      })
+      return { id }
     },
     async forgetSession ({ jid }) {
       // Simulates a lost Signal session: the next message from that peer cannot be decrypted.
