@@ -11,6 +11,7 @@ const std::vector<const char*>& engine_tables() {
       "engine_device_credentials", "engine_identity_keys", "engine_prekeys",
       "engine_signed_prekeys",     "engine_signal_sessions", "engine_sender_keys",
       "engine_device_lists",       "engine_lid_mappings",  "engine_privacy_tokens",
+      "engine_nct_salts",
   };
   return tables;
 }

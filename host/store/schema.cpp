@@ -211,6 +211,14 @@ std::vector<Migration> build() {
                                                      " updated_at_ms BIGINT NOT NULL,"
                                                      " PRIMARY KEY (plugin, kv_key))")};
                }});
+  // The account's NCT salt from history sync: the key of the <cstoken> fallback (one per agent).
+  m.push_back({10, "create_engine_nct_salts", [](Dialect d) {
+                 return std::vector<std::string>{ddl(d,
+                                                     "CREATE TABLE engine_nct_salts ("
+                                                     " agent_id TEXT PRIMARY KEY,"
+                                                     " salt {blob} NOT NULL,"
+                                                     " updated_at_ms BIGINT NOT NULL)")};
+               }});
   return m;
 }
 

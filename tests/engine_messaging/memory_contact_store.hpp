@@ -55,6 +55,20 @@ class MemoryContactStore : public wabot::engine::store::ContactStore {
     return std::optional<PrivacyToken>(it->second);
   }
 
+  wabot::engine::Status put_nct_salt(const wabot::engine::crypto::Bytes& salt) override {
+    std::lock_guard lock(mu_);
+    ++writes;
+    if (fail_all) return failure("store the NCT salt");
+    salt_ = salt;
+    return wabot::engine::Ok{};
+  }
+  Result<std::optional<wabot::engine::crypto::Bytes>> nct_salt() override {
+    std::lock_guard lock(mu_);
+    ++reads;
+    if (fail_all) return failure("load the NCT salt");
+    return salt_;
+  }
+
   std::size_t mapping_count() {
     std::lock_guard lock(mu_);
     return pn_to_lid_.size();
@@ -77,6 +91,7 @@ class MemoryContactStore : public wabot::engine::store::ContactStore {
   std::map<std::string, std::string> pn_to_lid_;
   std::map<std::string, std::string> lid_to_pn_;
   std::map<std::string, PrivacyToken> tokens_;
+  std::optional<wabot::engine::crypto::Bytes> salt_;
 };
 
 }  // namespace wabot::test

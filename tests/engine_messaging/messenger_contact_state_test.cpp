@@ -8,6 +8,7 @@
 
 #include "../engine_crypto/memory_signal_store.hpp"
 #include "host/engine/messaging/bounded_inflate.hpp"
+#include "host/engine/messaging/history_sync.hpp"
 #include "host/engine/messaging/lid_migration.hpp"
 #include "host/engine/messaging/messenger.hpp"
 #include "host/engine/signal/message_padding.hpp"
@@ -59,6 +60,16 @@ const char* kMessageHex = "62171016ba01120a100a0e08bfbfc3fb3910d5aab3b7a3e54b";
 
 std::string as_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
+// Golden: zlib(HistorySync{syncType RECENT, phoneNumberToLidMappings [15559876543@s.whatsapp.net ->
+// 333333333333333@lid, bad -> 9@lid, 1@c.us -> 2@lid, 4@s.whatsapp.net -> 5@s.whatsapp.net],
+// nctSalt 010203}) (Python zlib.compress level 9).
+const char* kHistoryBlobHex =
+    "78dae360ae32e49232343535b5b430373335317628d62bcf482c294e2c28d0cb4b2d11123646050e399929553c5ccc49892942ac96601e3f179ba143"
+    "b25e69b110ab115840854bc004dd1c01533491598ccc8c4ccc00531822a9";
+// HMAC-SHA256(010203, "333333333333333@lid") and (010203, "222222222222222@lid") (Python hmac).
+const char* kCsToken333Hex = "ce936a1c16eabe31bfb1eba172c5a0a911f0f34e295bd521b5bb9c1e4972e6dd";
+const char* kCsToken222Hex = "cea6a1d2afb5b21ed39d9ce9f04cc88859ff0eefc7ef3fc2978a380dc8acbebc";
+
 }  // namespace
 
 class LidMigrationCodecTest : public CppUnit::TestFixture {
@@ -68,6 +79,8 @@ class LidMigrationCodecTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(built_message_matches_golden_bytes_and_round_trips);
   CPPUNIT_TEST(bad_payloads_are_errors);
   CPPUNIT_TEST(inflate_is_bounded);
+  CPPUNIT_TEST(history_sync_blob_golden_bytes);
+  CPPUNIT_TEST(cs_token_golden_bytes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -117,6 +130,22 @@ class LidMigrationCodecTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(ErrorCode::too_large, inflate_bounded(gz, 42).error().code);
     CPPUNIT_ASSERT_EQUAL(ErrorCode::malformed, inflate_bounded(Bytes(gz.begin(), gz.begin() + 20), 1024).error().code);
   }
+
+  void history_sync_blob_golden_bytes() {
+    auto parsed = parse_history_sync_blob(from_hex(kHistoryBlobHex));
+    CPPUNIT_ASSERT_MESSAGE(parsed ? "" : parsed.error().message, parsed.ok());
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t(3), parsed->sync_type);
+    // "bad" is no JID and 5@s.whatsapp.net is no LID: skipped; c.us is a phone number.
+    CPPUNIT_ASSERT((parsed->mappings == std::vector<store::LidMapping>{{"15559876543", "333333333333333"}, {"1", "2"}}));
+    CPPUNIT_ASSERT((parsed->nct_salt == Bytes{1, 2, 3}));
+    // Bounded: the same blob with a 50-byte inflate limit is refused; garbage is malformed.
+    CPPUNIT_ASSERT_EQUAL(ErrorCode::too_large, parse_history_sync_blob(from_hex(kHistoryBlobHex), 50).error().code);
+    CPPUNIT_ASSERT_EQUAL(ErrorCode::malformed, parse_history_sync_blob(Bytes{1, 2, 3, 4}).error().code);
+  }
+
+  void cs_token_golden_bytes() {
+    CPPUNIT_ASSERT(make_cs_token(Bytes{1, 2, 3}, "333333333333333") == from_hex(kCsToken333Hex));
+  }
 };
 
 class MessengerContactStateTest : public CppUnit::TestFixture {
@@ -127,6 +156,7 @@ class MessengerContactStateTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(lid_migration_from_our_phone_is_stored_and_used_after_a_restart);
   CPPUNIT_TEST(lid_migration_from_someone_else_is_ignored);
   CPPUNIT_TEST(usync_mapping_survives_a_restart);
+  CPPUNIT_TEST(cs_token_from_the_stored_salt_when_no_tc_token);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -260,6 +290,33 @@ class MessengerContactStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(reads, static_cast<int>(contacts_->reads));
     // Only our own pair (known at start) may be written again; the peer's pair is not.
     CPPUNIT_ASSERT(contacts_->writes - writes_before <= 1);
+  }
+
+  void cs_token_from_the_stored_salt_when_no_tc_token() {
+    // No salt: neither token.
+    auto m1 = make_messenger(contacts_);
+    start_send(m1, kPeerPn);
+    auto plain = answer_usync_and_bundle(kPeerLid.user);
+    CPPUNIT_ASSERT(plain.node.child("tctoken") == nullptr && plain.node.child("cstoken") == nullptr);
+    m1.reset();
+
+    // A salt in the store (history sync of an earlier run): a restarted Messenger sends the cstoken.
+    CPPUNIT_ASSERT(contacts_->put_nct_salt(Bytes{1, 2, 3}).ok());
+    auto m2 = make_messenger(contacts_);
+    start_send(m2, kPeerPn);
+    auto msg = answer_usync_and_bundle(kPeerLid.user);
+    const Node* cs = msg.node.child("cstoken");
+    CPPUNIT_ASSERT_MESSAGE("no <cstoken>", cs != nullptr);
+    CPPUNIT_ASSERT(*cs->bytes() == from_hex(kCsToken222Hex));
+    CPPUNIT_ASSERT(msg.node.child("tctoken") == nullptr);
+
+    // A trusted-contact token wins over the cstoken.
+    m2->handle_node(token_notification(kPeerLid, now_s(), Bytes{3, 3}));
+    start_send(m2, kPeerPn);
+    auto again = channel_->take();  // devices and sessions are known now: straight to the message
+    CPPUNIT_ASSERT_EQUAL(std::string("message"), again.node.tag);
+    CPPUNIT_ASSERT(again.node.child("tctoken") && *again.node.child("tctoken")->bytes() == (Bytes{3, 3}));
+    CPPUNIT_ASSERT(again.node.child("cstoken") == nullptr);
   }
 
  private:

@@ -37,6 +37,7 @@ class ContactStoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(a_batch_with_a_bad_pair_stores_nothing);
   CPPUNIT_TEST(privacy_tokens_round_trip_replace_and_survive_a_reopen);
   CPPUNIT_TEST(agents_do_not_see_each_others_state);
+  CPPUNIT_TEST(nct_salt_round_trips_and_is_replaced);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
  protected:
@@ -119,6 +120,24 @@ class ContactStoreTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("902"), lid_of(b, "111"));
     auto none = b.privacy_token("901@lid");
     CPPUNIT_ASSERT(none.ok() && !none->has_value());
+  }
+
+  void nct_salt_round_trips_and_is_replaced() {
+    {
+      DatabaseContactStore s(t_->db(), "bot");
+      auto none = s.nct_salt();
+      CPPUNIT_ASSERT(none.ok() && !none->has_value());
+      CPPUNIT_ASSERT(!s.put_nct_salt({}).ok());  // empty is refused
+      CPPUNIT_ASSERT(s.put_nct_salt({1, 2, 3}).ok());
+      CPPUNIT_ASSERT(s.put_nct_salt({4, 5, 6, 0}).ok());
+    }
+    t_->reopen();
+    DatabaseContactStore s(t_->db(), "bot");
+    auto salt = s.nct_salt();
+    CPPUNIT_ASSERT_MESSAGE(salt ? "" : salt.error().message, salt.ok() && salt->has_value());
+    CPPUNIT_ASSERT((**salt == wabot::engine::crypto::Bytes{4, 5, 6, 0}));
+    auto other = DatabaseContactStore(t_->db(), "other").nct_salt();
+    CPPUNIT_ASSERT(other.ok() && !other->has_value());
   }
 };
 

@@ -10,6 +10,7 @@
 #include "host/store/device_cache.hpp"
 #include "host/store/device_credentials_repository.hpp"
 #include "host/store/lid_mapping_repository.hpp"
+#include "host/store/nct_salt_repository.hpp"
 #include "host/store/privacy_token_repository.hpp"
 #include "host/store/signal_repository.hpp"
 #include "test_database.hpp"
@@ -326,6 +327,7 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
     ok(DeviceCache(t_->db(), clock_.fn()).put(agent, "62811@s.whatsapp.net", {0, 1}));
     ok(LidMappingRepository(t_->db(), clock_.fn()).put(agent, "1@lid", "62811@s.whatsapp.net"));
     ok(PrivacyTokenRepository(t_->db(), clock_.fn()).put(agent, "62811@s.whatsapp.net", PrivacyToken{bytes(6), 1}));
+    ok(NctSaltRepository(t_->db(), clock_.fn()).put(agent, bytes(7)));
   }
 
   std::int64_t engine_rows(const std::string& agent) {
@@ -342,10 +344,10 @@ class EngineRepositoriesTest : public CppUnit::TestFixture {
   void clear_agent_removes_every_engine_row_of_one_agent_only() {
     fill_agent("bot");
     fill_agent("keep");
-    CPPUNIT_ASSERT_EQUAL(std::int64_t(9), engine_rows("bot"));  // one row in every engine table
-    CPPUNIT_ASSERT_EQUAL(std::uint64_t(9), ok(DeviceCredentialsRepository(t_->db()).clear("bot")));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(10), engine_rows("bot"));  // one row in every engine table
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(10), ok(DeviceCredentialsRepository(t_->db()).clear("bot")));
     CPPUNIT_ASSERT_EQUAL(std::int64_t(0), engine_rows("bot"));
-    CPPUNIT_ASSERT_EQUAL(std::int64_t(9), engine_rows("keep"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(10), engine_rows("keep"));
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), ok(clear_agent(t_->db(), "bot")));
     CPPUNIT_ASSERT((ok(DeviceCredentialsRepository(t_->db()).agents()) == std::vector<std::string>{"keep"}));
   }

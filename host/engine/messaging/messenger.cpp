@@ -87,7 +87,8 @@ Messenger::Messenger(MessengerConfig config, OwnIdentity own, std::shared_ptr<St
       signal_(std::move(signal)),
       devices_(std::chrono::milliseconds(config_.device_cache_ttl_ms)),
       lid_map_(contacts),
-      privacy_tokens_(contacts) {
+      privacy_tokens_(contacts),
+      contacts_(std::move(contacts)) {
   if (own_.lid) learn_mapping_locked(own_.device_jid, *own_.lid);
 }
 
@@ -447,6 +448,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     // The contact's trusted-contact token (valid 4 x 7-day buckets) lets the server accept the message.
     std::lock_guard lock(mu_);
     if (auto token = privacy_token_for_locked(job->chat)) children.push_back(Node("tctoken", {}, std::move(*token)));
+    else if (auto cs = cs_token_for_locked(job->chat)) children.push_back(Node("cstoken", {}, std::move(*cs)));
   }
   if (job->group && !job->retry_device) children.push_back(std::move(direct_enc));
   Node stanza("message", std::move(attrs), std::move(children));
@@ -723,6 +725,7 @@ void Messenger::handle_message(const Node& node) {
   }
   msg.from_me = msg.from_me || is_own_user(msg.sender);
 
+  std::optional<wabot::proto::HistorySyncNotification> history;  // from our phone: download after the receipt
   struct Outcome {
     bool failed = false;
     bool duplicate = false;
@@ -822,6 +825,8 @@ void Messenger::handle_message(const Node& node) {
       } else if (candidate.is_protocol) {
         msg.is_protocol = true;
         outcome.history_sync = content.protocol_message().type() == 5;
+        if (outcome.history_sync && msg.from_me && content.protocol_message().has_history_sync_notification())
+          history = content.protocol_message().history_sync_notification();
         // Our phone's PN -> LID pairs. Only from our own devices: anyone else could redirect our sends.
         if (auto pairs = lid_migration_pairs(content)) {
           if (!msg.from_me) {
@@ -865,6 +870,7 @@ void Messenger::handle_message(const Node& node) {
   if (outcome.history_sync && msg.from_me) {
     channel_->send_node(Node("receipt", {{"id", id}, {"to", own_.device_jid.to_non_ad()}, {"type", "hist_sync"}}));
   }
+  if (history && !outcome.duplicate) queue_history_sync(*history, id);
   if (outcome.has_content && !outcome.duplicate) listener_->on_message(msg);
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/messaging/background_worker.hpp"
 #include "host/engine/messaging/device_list.hpp"
 #include "host/engine/messaging/group_info.hpp"
 #include "host/engine/messaging/lid_map.hpp"
@@ -43,6 +44,7 @@ struct MessengerConfig {
   std::int64_t iq_timeout_ms = 30'000;     // usync and prekey fetches
   std::int64_t device_cache_ttl_ms = 300'000;
   std::size_t recent_sends_kept = 256;     // answered from on retry receipts
+  bool download_history_sync = true;       // fetch our phone's history-sync blobs (LID pairs, NCT salt)
   std::uint32_t max_retry_receipts = 5;    // per message id
   std::string tls_ca_file;                 // extra CA for media hosts (whatsapp.tls_ca_file); empty = system store
   std::uint64_t max_media_bytes = 64ull << 20;  // downloads over this are refused
@@ -147,6 +149,11 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::optional<std::string> pn_of_lid_locked(const std::string& lid_user) const;
   // The <tctoken> to attach for a 1:1 chat (its LID, then its PN), when one is held and fresh.
   std::optional<Bytes> privacy_token_for_locked(const Jid& chat);
+  // Otherwise the <cstoken> (HMAC of the chat's LID under our NCT salt), when both are known.
+  std::optional<Bytes> cs_token_for_locked(const Jid& chat);
+  // History sync (messenger_history_sync.cpp): queued on history_worker_, blocking download there.
+  void queue_history_sync(const wabot::proto::HistorySyncNotification& notification, const std::string& message_id);
+  Status process_history_sync(const wabot::proto::HistorySyncNotification& notification);
   bool is_own_user(const Jid& jid) const;
   std::string next_sid();
 
@@ -166,7 +173,11 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   bool presence_sent_ = false;
   std::optional<MediaConn> media_conn_;
   PrivacyTokens privacy_tokens_;  // by the contact's LID user JID (PN when unmapped); cache in front of the ContactStore
+  std::shared_ptr<store::ContactStore> contacts_;  // may be null: nothing persisted
+  std::optional<Bytes> nct_salt_;  // cached from contacts_ (secret)
+  bool nct_salt_loaded_ = false;
   std::uint64_t sid_counter_ = 0;
+  BackgroundWorker history_worker_{4};  // last: destroyed first, before anything a job touches
 };
 
 }  // namespace wabot::engine::messaging

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// ContactStore: what the engine persists about other users for one agent (PN<->LID mappings and the
-// contacts' privacy tokens), so a restarted Messenger neither relearns mappings nor loses tokens.
+// ContactStore: what the engine persists about other users for one agent (PN<->LID mappings, the
+// contacts' privacy tokens, the NCT salt for <cstoken>), so a restarted Messenger neither relearns
+// mappings nor loses tokens.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,10 @@ class ContactStore {
   // Keyed by the contact's non-AD JID string ("123@lid", or "155…@s.whatsapp.net" when unmapped).
   virtual Status put_privacy_token(std::string_view jid, const PrivacyToken& token) = 0;
   virtual Result<std::optional<PrivacyToken>> privacy_token(std::string_view jid) = 0;
+
+  // The account's NCT salt from history sync (the <cstoken> key; secret). Replaced on put.
+  virtual Status put_nct_salt(const crypto::Bytes& salt) = 0;
+  virtual Result<std::optional<crypto::Bytes>> nct_salt() = 0;
 };
 
 }  // namespace wabot::engine::store

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "host/store/lid_mapping_repository.hpp"
+#include "host/store/nct_salt_repository.hpp"
 #include "host/store/privacy_token_repository.hpp"
 
 namespace wabot::store {
@@ -71,6 +72,23 @@ engine::Result<std::optional<es::PrivacyToken>> DatabaseContactStore::privacy_to
     if (!found) return store_error(found.error().message);
     if (!*found) return std::optional<es::PrivacyToken>{};
     return std::optional<es::PrivacyToken>(es::PrivacyToken{(*found)->token, (*found)->timestamp_ms / 1000});
+  });
+}
+
+engine::Status DatabaseContactStore::put_nct_salt(const engine::crypto::Bytes& salt) {
+  return guarded<engine::Status>("store the NCT salt of agent " + agent_id_, [&]() -> engine::Status {
+    auto done = NctSaltRepository(db_).put(agent_id_, salt);
+    if (!done) return store_error(done.error().message);
+    return engine::Ok{};
+  });
+}
+
+engine::Result<std::optional<engine::crypto::Bytes>> DatabaseContactStore::nct_salt() {
+  using R = engine::Result<std::optional<engine::crypto::Bytes>>;
+  return guarded<R>("load the NCT salt of agent " + agent_id_, [&]() -> R {
+    auto found = NctSaltRepository(db_).get(agent_id_);
+    if (!found) return store_error(found.error().message);
+    return *found;
   });
 }
 

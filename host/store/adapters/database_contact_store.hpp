@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The engine's ContactStore for one agent on the database (LidMappingRepository and
-// PrivacyTokenRepository underneath).
+// The engine's ContactStore for one agent on the database (LidMappingRepository,
+// PrivacyTokenRepository and NctSaltRepository underneath).
 #pragma once
 
 #include <string>
@@ -20,6 +20,9 @@ class DatabaseContactStore final : public engine::store::ContactStore {
 
   engine::Status put_privacy_token(std::string_view jid, const engine::store::PrivacyToken& token) override;
   engine::Result<std::optional<engine::store::PrivacyToken>> privacy_token(std::string_view jid) override;
+
+  engine::Status put_nct_salt(const engine::crypto::Bytes& salt) override;
+  engine::Result<std::optional<engine::crypto::Bytes>> nct_salt() override;
 
  private:
   Database& db_;
