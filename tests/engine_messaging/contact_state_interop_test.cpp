@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Engine contact state through the simulator with real Baileys clients: a Baileys client linked as our
-// OTHER device sends us a LID_MIGRATION_MAPPING_SYNC peer message; the engine stores the pair in its
-// database, and after a restart over the same SQLite database it knows the contact's LID before any
-// usync and its send to the phone number reaches the contact (a second Baileys client) at that LID.
+// OTHER device sends us a LID_MIGRATION_MAPPING_SYNC peer message, or uploads a history-sync blob and
+// announces it; the engine stores the pairs (and the NCT salt) in its database, and after a restart
+// over the same SQLite database it knows the contact's LID before any usync and its send to the phone
+// number reaches the contact (a second Baileys client) at that LID.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <thread>
@@ -33,6 +34,7 @@ bool eventually(const std::function<bool()>& check, std::chrono::milliseconds ti
 class ContactStateInteropTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ContactStateInteropTest);
   CPPUNIT_TEST(lid_migration_from_our_other_device_survives_a_restart);
+  CPPUNIT_TEST(history_sync_from_our_other_device_is_downloaded_and_stored);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -46,7 +48,7 @@ class ContactStateInteropTest : public CppUnit::TestFixture {
     auto paired = contact_->call("pair", WaPeerProcess::args({{"phone", std::string(kContactPhone)}}));
     contact_pn_ = Jid::parse(paired->getValue<std::string>("jid")).value().to_non_ad();
     contact_lid_ = Jid::parse(paired->getValue<std::string>("lid")).value().to_non_ad();
-    engine_ = std::make_unique<EngineAgent>(*loop_, db_url_, "agent-1", sim_->ws_url(), sim_->root_key());
+    engine_ = std::make_unique<EngineAgent>(*loop_, db_url_, "agent-1", sim_->ws_url(), sim_->root_key(), sim_info(*sim_, "mediaCaFile"));
     engine_->pair(*sim_, kEnginePhone);
     engine_->messenger().send_presence_available();
     // A Baileys client linked to OUR phone: another companion device of the engine's account.
@@ -67,13 +69,8 @@ class ContactStateInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(contact_pn_.is_pn() && contact_lid_.is_lid());
     CPPUNIT_ASSERT_MESSAGE("the engine knew the contact's LID before the sync", !engine_->messenger().lid_for(contact_pn_));
 
-    Poco::JSON::Array::Ptr pairs = new Poco::JSON::Array;
-    Poco::JSON::Object::Ptr pair = new Poco::JSON::Object;
-    pair->set("pn", contact_pn_.user);
-    pair->set("lid", contact_lid_.user);
-    pairs->add(pair);
     auto a = WaPeerProcess::args({{"toDevice", engine_->messenger().own().device_jid.to_string()}});
-    a->set("lidMappings", pairs);
+    a->set("lidMappings", pairs_json());
     own_device_->call("sendProtocol", a);
 
     auto stored = [&] {
@@ -85,8 +82,7 @@ class ContactStateInteropTest : public CppUnit::TestFixture {
 
     // Restart over the same database: the mapping is known at once, without a usync.
     engine_.reset();
-    engine_ = std::make_unique<EngineAgent>(*loop_, db_url_, "agent-1", sim_->ws_url(), sim_->root_key());
-    CPPUNIT_ASSERT(engine_->wait_connected());
+    restart_engine();
     auto lid = engine_->messenger().lid_for(contact_pn_);
     CPPUNIT_ASSERT_MESSAGE("no mapping after the restart", lid.has_value());
     CPPUNIT_ASSERT_EQUAL(contact_lid_.to_string(), lid->to_string());
@@ -97,7 +93,49 @@ class ContactStateInteropTest : public CppUnit::TestFixture {
     contact_->call("waitMessage", WaPeerProcess::args({{"text", std::string("to the migrated lid")}, {"timeout_ms", 30000}}));
   }
 
+  void history_sync_from_our_other_device_is_downloaded_and_stored() {
+    CPPUNIT_ASSERT(!engine_->messenger().lid_for(contact_pn_));
+    // The blob carries the contact's pair and an NCT salt (01 02 03), zlib-compressed, encrypted as
+    // md-msg-hist and uploaded to the simulator's media host by Baileys.
+    auto a = WaPeerProcess::args({{"toDevice", engine_->messenger().own().device_jid.to_string()}, {"nctSaltBase64", std::string("AQID")}});
+    a->set("lidMappings", pairs_json());
+    own_device_->call("sendHistorySync", a);
+
+    auto stored = [&] {
+      auto lid = engine_->contacts().lid_for_pn(contact_pn_.user);
+      auto salt = engine_->contacts().nct_salt();
+      return lid.ok() && lid->value_or("") == contact_lid_.user && salt.ok() && salt->has_value() &&
+             **salt == crypto::Bytes{1, 2, 3};
+    };
+    CPPUNIT_ASSERT_MESSAGE("the blob's pair and salt never reached the database; undecryptable: " + join(engine_->events().undecryptable()),
+                           eventually(stored));
+
+    restart_engine();
+    auto lid = engine_->messenger().lid_for(contact_pn_);
+    CPPUNIT_ASSERT(lid && *lid == contact_lid_);
+    // No trusted-contact token is held, so the send carries the <cstoken>; the simulator accepts it.
+    auto sent = engine_->send_text(contact_pn_, "after the history sync");
+    CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
+    CPPUNIT_ASSERT_EQUAL(contact_lid_.to_string(), sent->chat.to_string());
+    contact_->call("waitMessage", WaPeerProcess::args({{"text", std::string("after the history sync")}, {"timeout_ms", 30000}}));
+  }
+
  private:
+  void restart_engine() {
+    engine_.reset();
+    engine_ = std::make_unique<EngineAgent>(*loop_, db_url_, "agent-1", sim_->ws_url(), sim_->root_key(), sim_info(*sim_, "mediaCaFile"));
+    CPPUNIT_ASSERT(engine_->wait_connected());
+  }
+
+  Poco::JSON::Array::Ptr pairs_json() const {
+    Poco::JSON::Array::Ptr pairs = new Poco::JSON::Array;
+    Poco::JSON::Object::Ptr pair = new Poco::JSON::Object;
+    pair->set("pn", contact_pn_.user);
+    pair->set("lid", contact_lid_.user);
+    pairs->add(pair);
+    return pairs;
+  }
+
   static std::string join(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += x + "; ";

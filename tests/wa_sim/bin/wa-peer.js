@@ -5,6 +5,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
+import zlib from 'node:zlib'
 
 const MAX_LIFETIME_MS = Number(process.env.WA_PEER_MAX_LIFETIME_MS || 15 * 60 * 1000)
 const MAX_LINE_CHARS = 16 * 1024 * 1024
@@ -62,7 +63,7 @@ if (process.env.NODE_EXTRA_CA_CERTS !== info.mediaCaFile) {
 async function runPeer () {
   const baileys = await import('@whiskeysockets/baileys')
   const { default: makeWASocket, WA_CERT_DETAILS, useMultiFileAuthState, makeCacheableSignalKeyStore, Browsers, DisconnectReason, downloadMediaMessage, getContentType, jidNormalizedUser } = baileys
-  const { proto } = baileys
+  const { proto, encryptedStream } = baileys
   const { default: pino } = await import('pino')
 
   fs.mkdirSync(opts.authDir, { recursive: true })
@@ -228,6 +229,19 @@ async function runPeer () {
     return q
   }
 
+  // Baileys only sends peer messages to device 0 (the phone); this sends one to another of our
+  // devices like a retry resend does: one <enc> for that device, in a DeviceSentMessage since it is ours.
+  const sendPeerProtocol = async (toDevice, protocolMessage) => {
+    const sock = requireOpen()
+    if (!toDevice) throw new Error('toDevice (a device JID of our own account) is required')
+    await sock.assertSessions([toDevice], false)
+    const id = await sock.relayMessage(jidNormalizedUser(sock.user.id), { protocolMessage }, {
+      participant: { jid: toDevice, count: 0 },
+      additionalAttributes: { category: 'peer' }
+    })
+    return { id }
+  }
+
   const sent = (m) => {
     state.messages.set(m.key.id, m)
     return { id: m.key.id, chat: m.key.remoteJid }
@@ -361,26 +375,48 @@ async function runPeer () {
     },
     async sendProtocol ({ toDevice, lidMappings }) {
       // A peer protocol message (category="peer") to ONE of our own other devices, as our phone sends
-      // them: LID_MIGRATION_MAPPING_SYNC carrying the given [{ pn, lid }] user pairs. Baileys only sends
-      // peer messages to device 0, so this goes out like a retry resend (enc for that one device, in a
-      // DeviceSentMessage since it is ours).
-      const sock = requireOpen()
-      if (!toDevice) throw new Error('sendProtocol needs "toDevice" (a device JID of our own account)')
+      // them: LID_MIGRATION_MAPPING_SYNC carrying the given [{ pn, lid }] user pairs.
       const pairs = (lidMappings || []).map(p => ({ pn: Number(p.pn), assignedLid: Number(p.lid) }))
       if (pairs.some(p => !Number.isSafeInteger(p.pn) || !Number.isSafeInteger(p.assignedLid))) throw new Error('lidMappings need numeric pn and lid')
       const payload = proto.LIDMigrationMappingSyncPayload.encode({ pnToLidMappings: pairs }).finish()
-      const message = {
-        protocolMessage: {
-          type: proto.Message.ProtocolMessage.Type.LID_MIGRATION_MAPPING_SYNC,
-          lidMigrationMappingSyncMessage: { encodedMappingPayload: payload }
-        }
-      }
-      await sock.assertSessions([toDevice], false)
-      const id = await sock.relayMessage(jidNormalizedUser(sock.user.id), message, {
-        participant: { jid: toDevice, count: 0 },
-        additionalAttributes: { category: 'peer' }
+      return sendPeerProtocol(toDevice, {
+        type: proto.Message.ProtocolMessage.Type.LID_MIGRATION_MAPPING_SYNC,
+        lidMigrationMappingSyncMessage: { encodedMappingPayload: payload }
       })
-      return { id }
+    },
+    async sendHistorySync ({ toDevice, lidMappings, nctSaltBase64 }) {
+      // What our phone does after linking: uploads a zlib-compressed HistorySync blob (media type
+      // md-msg-hist) and announces it to the device in a HISTORY_SYNC_NOTIFICATION peer message.
+      const sock = requireOpen()
+      let blob = Buffer.from(proto.HistorySync.encode({
+        syncType: proto.HistorySync.HistorySyncType.RECENT,
+        chunkOrder: 1,
+        phoneNumberToLidMappings: (lidMappings || []).map(p => ({ pnJid: `${p.pn}@s.whatsapp.net`, lidJid: `${p.lid}@lid` }))
+      }).finish())
+      if (nctSaltBase64) {
+        // nctSalt (field 19, bytes) is newer than this Baileys' WAProto: appended as raw protobuf.
+        const salt = Buffer.from(nctSaltBase64, 'base64')
+        if (salt.length === 0 || salt.length > 127) throw new Error('nctSaltBase64 must hold 1..127 bytes')
+        blob = Buffer.concat([blob, Buffer.from([0x9a, 0x01, salt.length]), salt])
+      }
+      const enc = await encryptedStream(zlib.deflateSync(blob), 'md-msg-hist', { logger })
+      try {
+        const up = await sock.waUploadToServer(enc.encFilePath, { mediaType: 'md-msg-hist', fileEncSha256B64: enc.fileEncSha256.toString('base64'), timeoutMs: 30000 })
+        return await sendPeerProtocol(toDevice, {
+          type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
+          historySyncNotification: {
+            fileSha256: enc.fileSha256,
+            fileLength: enc.fileLength,
+            mediaKey: enc.mediaKey,
+            fileEncSha256: enc.fileEncSha256,
+            directPath: up.directPath,
+            syncType: proto.Message.HistorySyncType.RECENT,
+            chunkOrder: 1
+          }
+        })
+      } finally {
+        fs.rmSync(enc.encFilePath, { force: true })
+      }
     },
     async forgetSession ({ jid }) {
       // Simulates a lost Signal session: the next message from that peer cannot be decrypted.
