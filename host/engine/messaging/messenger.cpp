@@ -827,11 +827,13 @@ void Messenger::handle_message(const Node& node) {
         outcome.history_sync = content.protocol_message().type() == 5;
         if (outcome.history_sync && msg.from_me && content.protocol_message().has_history_sync_notification())
           history = content.protocol_message().history_sync_notification();
-        // Our phone's PN -> LID pairs. Only from our own devices: anyone else could redirect our sends.
-        if (auto pairs = lid_migration_pairs(content)) {
-          if (!msg.from_me) {
+        // Our phone's PN -> LID pairs. Only from our own devices (checked before parsing): anyone else
+        // could redirect our sends.
+        if (!msg.from_me) {
+          if (content.protocol_message().has_lid_migration_mapping_sync_message())
             log::warn("engine: LID migration sync from another user ignored", {{"agent", config_.agent_id}, {"from", from->to_string()}});
-          } else if (!*pairs) {
+        } else if (auto pairs = lid_migration_pairs(content)) {
+          if (!*pairs) {
             log::warn("engine: bad LID migration sync", {{"agent", config_.agent_id}, {"id", id}, {"error", pairs->error().message}});
           } else {
             learn_mappings_locked(pairs->value(), "lid_migration_sync");
