@@ -68,7 +68,7 @@ class ContactStoreTest : public CppUnit::TestFixture {
 
   void a_new_pair_replaces_older_pairs_sharing_a_side() {
     DatabaseContactStore s(t_->db(), "bot");
-    CPPUNIT_ASSERT(s.put_lid_mappings({{"111", "901"}, {"222", "902"}}).ok());
+    CPPUNIT_ASSERT(s.put_lid_mappings({{"111", "901"}, {"222", "902"}, {"555", "905"}}).ok());
     // The contact got a new LID; another number took over LID 902; within one batch the later pair wins.
     auto put = s.put_lid_mappings({{"111", "903"}, {"333", "902"}, {"444", "905"}, {"444", "906"}});
     CPPUNIT_ASSERT_MESSAGE(put ? "" : put.error().message, put.ok());
@@ -78,6 +78,8 @@ class ContactStoreTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("<none>"), lid_of(s, "222"));
     CPPUNIT_ASSERT_EQUAL(std::string("906"), lid_of(s, "444"));
     CPPUNIT_ASSERT_EQUAL(std::string("<none>"), pn_of(s, "905"));
+    // 444 -> 905 was applied (dropping 555 -> 905) before 444 -> 906 replaced it, as one by one would.
+    CPPUNIT_ASSERT_EQUAL(std::string("<none>"), lid_of(s, "555"));
   }
 
   void a_batch_with_a_bad_pair_stores_nothing() {
