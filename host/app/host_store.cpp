@@ -3,7 +3,7 @@
 #include "host/app/host_store.hpp"
 
 #include "host/store/ai_execution_repository.hpp"
-#include "host/store/message_log_repository.hpp"
+#include "host/store/agent_activity_repository.hpp"
 #include "host/store/plugin_kv_repository.hpp"
 
 #include <algorithm>
@@ -68,23 +68,16 @@ std::shared_ptr<store::Database> HostStore::database() {
 Result<AgentStats> HostStore::agent_stats(std::string_view agent_id) {
   auto db = database();
   if (!db) return Status::error(WABOT_ERR_UNSUPPORTED, "the database is closed");
-  store::MessageLogRepository messages(*db);
-  store::AiExecutionRepository executions(*db);
-  auto message_stats = messages.stats(agent_id);
-  if (!message_stats.ok()) return Status::error(to_sdk_code(message_stats.error().code), message_stats.error().message);
-  auto ai_count = executions.count(agent_id);
-  if (!ai_count.ok()) return Status::error(to_sdk_code(ai_count.error().code), ai_count.error().message);
-  auto newest_ai = executions.latest(agent_id, 1);
-  if (!newest_ai.ok()) return Status::error(to_sdk_code(newest_ai.error().code), newest_ai.error().message);
-
-  AgentStats stats;
-  stats.incoming_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, message_stats->incoming));
-  stats.outgoing_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, message_stats->outgoing));
-  stats.ai_executions = static_cast<uint64_t>(std::max<std::int64_t>(0, *ai_count));
-  // The last activity is the newest message or AI call, whichever came later.
-  std::int64_t last_ms = message_stats->last_activity_ms.value_or(0);
-  if (!newest_ai->empty()) last_ms = std::max(last_ms, newest_ai->front().created_at_ms);
-  stats.last_activity_ms = last_ms;
+  auto activity = store::AgentActivityRepository(*db).get(agent_id);
+  if (!activity.ok()) return Status::error(to_sdk_code(activity.error().code), activity.error().message);
+  AgentStats stats;  // zeros when the agent has no logged activity yet
+  if (*activity) {
+    const store::AgentActivity& a = **activity;
+    stats.incoming_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, a.incoming_messages));
+    stats.outgoing_messages = static_cast<uint64_t>(std::max<std::int64_t>(0, a.outgoing_messages));
+    stats.ai_executions = static_cast<uint64_t>(std::max<std::int64_t>(0, a.ai_executions));
+    stats.last_activity_ms = a.last_activity_ms.value_or(0);
+  }
   return stats;
 }
 

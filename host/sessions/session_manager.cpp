@@ -82,6 +82,25 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
     }
   }
 
+  // (ABI 1.2 health) One inbound message of `agent_id` the engine could not decrypt. Kept per agent
+  // for the life of the host (one entry per agent that ever had a failure), so the totals never go down.
+  void count_decrypt_failure(const std::string& agent_id) {
+    std::lock_guard lock(health_mutex_);
+    ++decrypt_failures_total_;
+    ++decrypt_failures_[agent_id];
+  }
+
+  // The host-wide total and `agent_id`'s count of undecryptable messages.
+  std::uint64_t decrypt_failures_total() const {
+    std::lock_guard lock(health_mutex_);
+    return decrypt_failures_total_;
+  }
+  std::uint64_t decrypt_failures(const std::string& agent_id) const {
+    std::lock_guard lock(health_mutex_);
+    auto it = decrypt_failures_.find(agent_id);
+    return it == decrypt_failures_.end() ? 0 : it->second;
+  }
+
   void persist(const std::string& agent_id, store::SessionStatus status) {
     store::WhatsappUserRepository users(*db);
     auto r = users.update_status(agent_id, status);
@@ -121,6 +140,9 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
  private:
   std::mutex sink_mutex_;
   EventSink sink_;
+  mutable std::mutex health_mutex_;  // guards the decrypt failure counts
+  std::uint64_t decrypt_failures_total_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> decrypt_failures_;
 };
 
 namespace {
@@ -279,6 +301,7 @@ class SessionMessagingListener final : public engine::messaging::MessagingListen
 
   void on_undecryptable(const std::string& id, const engine::Jid& from, const std::string& why) override {
     log::warn("sessions: undecryptable message", {{"agent", agent_id_}, {"message_id", id}, {"from", from.to_string()}, {"why", why}});
+    if (auto core = core_.lock()) core->count_decrypt_failure(agent_id_);
   }
 
  private:
@@ -431,8 +454,16 @@ void SessionManager::shutdown() {
 
 plugins::SessionCounts SessionManager::counts() const {
   plugins::SessionCounts counts;
+  counts.decrypt_failures = core_->decrypt_failures_total();
   std::lock_guard lock(mutex_);
-  for (auto& [id, s] : sessions_) {
+  counts.agents.reserve(sessions_.size());
+  for (auto& [id, s] : sessions_) {  // a std::map: sorted by agent id
+    plugins::AgentHealth agent;
+    agent.agent_id = id;
+    agent.decrypt_failures = core_->decrypt_failures(id);
+    agent.sends_queued = s->limiter().waiting();
+    counts.sends_queued += agent.sends_queued;
+    counts.agents.push_back(std::move(agent));
     auto c = s->client();
     if (!c) continue;
     ++counts.sessions;

@@ -66,7 +66,8 @@ class SessionManager final : public plugins::SessionsBackend, public plugins::Me
   // Where session events go (the PluginManager's publish); may be set or replaced at any time.
   void set_event_sink(EventSink sink);
 
-  // Live sessions and how many of them are connected (GET /health).
+  // Live sessions and how many of them are connected (GET /health), and the engine health the SDK's
+  // health service publishes (1.2): undecryptable messages (total and per agent) and queued sends.
   plugins::SessionCounts counts() const;
 
   // plugins::SessionsBackend

@@ -2,16 +2,26 @@
 // AiExecutionRepository: append-only log plus counts for the session stats.
 #include "host/store/ai_execution_repository.hpp"
 
+#include "host/store/agent_activity_repository.hpp"
+
 namespace wabot::store {
 
 Status AiExecutionRepository::append(const AiExecution& e) {
   if (e.agent_id.empty()) return make_error(ErrorCode::invalid_argument, "an AI execution needs an agent_id");
-  auto done = db_.with_connection([&](Connection& c) {
-    return c.execute(
+  const std::int64_t now_ms = clock_();
+  // The row and the agent's activity counters change together.
+  auto done = db_.transaction([&](Connection& c) -> Result<std::uint64_t> {
+    auto inserted = c.execute(
         "INSERT INTO ai_executions (agent_id, trace_id, session_id, source, input, reply, status, http_status,"
         " error, latency_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         {e.agent_id, e.trace_id, e.session_id, e.source, e.input, sql_optional(e.reply), e.status,
-         sql_optional(e.http_status), sql_optional(e.error), e.latency_ms, clock_()});
+         sql_optional(e.http_status), sql_optional(e.error), e.latency_ms, now_ms});
+    if (!inserted) return inserted;
+    ActivityDelta delta;
+    delta.ai_executions = 1;
+    delta.activity_ms = now_ms;
+    if (auto counted = AgentActivityRepository::add(c, e.agent_id, delta); !counted) return counted.error();
+    return inserted;
   });
   if (!done) return done.error().with_context("failed to log the AI execution " + e.trace_id + " of agent " + e.agent_id);
   return {};

@@ -3,6 +3,8 @@
 // PostgreSQL) and aggregate stats.
 #include "host/store/message_log_repository.hpp"
 
+#include "host/store/agent_activity_repository.hpp"
+
 namespace wabot::store {
 namespace {
 
@@ -15,14 +17,21 @@ std::string ctx(std::string_view what, std::string_view message_id, std::string_
 Result<bool> MessageLogRepository::append(const LoggedMessage& m) {
   if (m.agent_id.empty() || m.message_id.empty() || m.direction == MessageDirection::unset)
     return make_error(ErrorCode::invalid_argument, "a logged message needs agent_id, message_id and a direction");
-  auto changed = db_.with_connection([&](Connection& c) {
-    return c.execute(
+  // The row and the agent's activity counters change together (a duplicate id changes neither).
+  auto changed = db_.transaction([&](Connection& c) -> Result<std::uint64_t> {
+    auto inserted = c.execute(
         "INSERT INTO messages (agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id,"
         " timestamp_ms, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " ON CONFLICT (agent_id, message_id) DO NOTHING",
         {m.agent_id, m.message_id, m.chat_jid, m.sender_jid,
          std::string(m.direction == MessageDirection::incoming ? "in" : "out"), m.type, sql_optional(m.text),
          sql_optional(m.quoted_id), m.timestamp_ms, m.status, clock_()});
+    if (!inserted || *inserted == 0) return inserted;
+    ActivityDelta delta;
+    (m.direction == MessageDirection::incoming ? delta.incoming_messages : delta.outgoing_messages) = 1;
+    delta.activity_ms = m.timestamp_ms;
+    if (auto counted = AgentActivityRepository::add(c, m.agent_id, delta); !counted) return counted.error();
+    return inserted;
   });
   if (!changed) return changed.error().with_context(ctx("log message", m.message_id, m.agent_id));
   return *changed > 0;

@@ -211,8 +211,33 @@ std::vector<Migration> build() {
                                                      " updated_at_ms BIGINT NOT NULL,"
                                                      " PRIMARY KEY (plugin, kv_key))")};
                }});
+  // GET /sessions/{id}'s stats in one primary-key read instead of a scan of the agent's whole log.
+  // Existing logs are counted once here; from then on every log append adds to its agent's row in the
+  // same transaction (host/store/agent_activity_repository).
+  m.push_back({10, "create_agent_activity", [](Dialect d) {
+                 const std::string newest = d == Dialect::postgres ? "GREATEST" : "MAX";
+                 return std::vector<std::string>{
+                     "CREATE TABLE agent_activity ("
+                     " agent_id TEXT PRIMARY KEY,"
+                     " incoming_messages BIGINT NOT NULL,"
+                     " outgoing_messages BIGINT NOT NULL,"
+                     " ai_executions BIGINT NOT NULL,"
+                     " last_activity_ms BIGINT)",
+                     "INSERT INTO agent_activity (agent_id, incoming_messages, outgoing_messages, ai_executions,"
+                     " last_activity_ms)"
+                     " SELECT agent_id, SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END),"
+                     " SUM(CASE WHEN direction = 'out' THEN 1 ELSE 0 END), 0, MAX(timestamp_ms)"
+                     " FROM messages WHERE true GROUP BY agent_id",
+                     // WHERE true: SQLite needs it to tell the upsert's ON from a join's.
+                     "INSERT INTO agent_activity (agent_id, incoming_messages, outgoing_messages, ai_executions,"
+                     " last_activity_ms)"
+                     " SELECT agent_id, 0, 0, COUNT(*), MAX(created_at) FROM ai_executions WHERE true GROUP BY agent_id"
+                     " ON CONFLICT (agent_id) DO UPDATE SET ai_executions = excluded.ai_executions,"
+                     " last_activity_ms = " + newest + "(COALESCE(agent_activity.last_activity_ms, 0), excluded.last_activity_ms)",
+                 };
+               }});
   // The account's NCT salt from history sync: the key of the <cstoken> fallback (one per agent).
-  m.push_back({10, "create_engine_nct_salts", [](Dialect d) {
+  m.push_back({11, "create_engine_nct_salts", [](Dialect d) {
                  return std::vector<std::string>{ddl(d,
                                                      "CREATE TABLE engine_nct_salts ("
                                                      " agent_id TEXT PRIMARY KEY,"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // metrics: a prometheus-cpp registry fed by host events (messages received/sent, session state, AI
 // executions and plugin HTTP requests, the last two from SDK 1.1) and by
-// a health snapshot at scrape time (sessions active, plugin queue drops), served at GET /metrics in the
+// a health snapshot at scrape time (sessions active, plugin queue drops, and from SDK 1.2 the engine's
+// decrypt failures and send-queue depth), served at GET /metrics in the
 // Prometheus text format (docs/api.md), unauthenticated like the seeds.
 #include "metrics_registry.hpp"
 #include "version.hpp"
@@ -74,6 +75,12 @@ class MetricsPlugin : public wabot::Plugin {
       registry_->set_sessions_active(h.value().sessions_connected);
       registry_->set_sessions_known(h.value().sessions);
       for (const wabot::PluginStatus& p : h.value().plugins) registry_->set_plugin_queue_drops(p.name, p.events_dropped);
+      if (h.value().has_engine_health) {  // (SDK 1.2) a 1.1 host leaves the series at 0
+        std::vector<MetricsRegistry::AgentEngineHealth> agents;
+        agents.reserve(h.value().agents.size());
+        for (const wabot::AgentHealth& a : h.value().agents) agents.push_back({a.agent_id, a.decrypt_failures, a.sends_queued});
+        registry_->engine_health(h.value().decrypt_failures, h.value().sends_queued, agents);
+      }
     } else {
       registry_->error("metrics_health_snapshot");
       log().warn("metrics could not read the health snapshot", {{"error", h.status().message()}});

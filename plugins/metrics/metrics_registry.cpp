@@ -36,7 +36,11 @@ MetricsRegistry::MetricsRegistry(bool per_agent_labels)
       http_requests_(prometheus::BuildCounter().Name("http_requests_total")
                          .Help("HTTP requests by method, route and status code").Register(*registry_)),
       http_duration_(prometheus::BuildHistogram().Name("http_request_duration_seconds")
-                         .Help("HTTP request duration by route").Register(*registry_)) {
+                         .Help("HTTP request duration by route").Register(*registry_)),
+      decrypt_failures_(prometheus::BuildCounter().Name("wabot_decrypt_failures_total")
+                            .Help("Inbound WhatsApp messages the engine could not decrypt").Register(*registry_)),
+      send_queue_depth_(prometheus::BuildGauge().Name("wabot_send_queue_depth")
+                            .Help("Sends waiting in the per-agent send limiters").Register(*registry_)) {
   // Series without labels exist from the start, so a scrape shows them at 0.
   sessions_active_.Add({});
   sessions_known_.Add({});
@@ -45,6 +49,8 @@ MetricsRegistry::MetricsRegistry(bool per_agent_labels)
     received_.Add({});
     reconnects_.Add({});
     ai_latency_.Add({}, kAiBuckets);
+    decrypt_failures_.Add({});
+    send_queue_depth_.Add({});
   }
 }
 
@@ -68,6 +74,33 @@ void MetricsRegistry::ai_latency(std::string_view agent_id, double seconds) {
 void MetricsRegistry::http_request(std::string_view method, std::string_view route, int code, double seconds) {
   http_requests_.Add({{"method", std::string(method)}, {"route", std::string(route)}, {"code", std::to_string(code)}}).Increment();
   http_duration_.Add({{"route", std::string(route)}}, kHttpBuckets).Observe(seconds);
+}
+
+void MetricsRegistry::engine_health(uint64_t decrypt_failures_total, uint64_t sends_queued_total,
+                                    const std::vector<AgentEngineHealth>& agents) {
+  std::lock_guard lock(engine_mutex_);
+  // A counter only moves up: a host total below the last one seen (it cannot shrink) adds nothing.
+  auto advance = [&](const std::string& series, uint64_t total) {
+    uint64_t& seen = decrypt_seen_[series];
+    if (total > seen) {
+      decrypt_failures_.Add(agent_labels(series)).Increment(static_cast<double>(total - seen));
+      seen = total;
+    }
+  };
+  if (!per_agent_) {
+    advance("", decrypt_failures_total);
+    send_queue_depth_.Add({}).Set(static_cast<double>(sends_queued_total));
+    return;
+  }
+  for (auto& [agent, present] : queue_series_) present = false;
+  for (const AgentEngineHealth& a : agents) {
+    advance(a.agent_id, a.decrypt_failures);
+    send_queue_depth_.Add(agent_labels(a.agent_id)).Set(static_cast<double>(a.sends_queued));
+    queue_series_[a.agent_id] = true;
+  }
+  // An agent whose session went away has nothing queued any more.
+  for (const auto& [agent, present] : queue_series_)
+    if (!present) send_queue_depth_.Add(agent_labels(agent)).Set(0);
 }
 
 std::string MetricsRegistry::serialize() const {

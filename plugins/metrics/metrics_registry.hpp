@@ -11,9 +11,12 @@
 #include <prometheus/registry.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace metrics {
 
@@ -30,6 +33,15 @@ class MetricsRegistry {
   void set_plugin_queue_drops(std::string_view plugin, uint64_t dropped);
   void ai_latency(std::string_view agent_id, double seconds);
   void http_request(std::string_view method, std::string_view route, int code, double seconds);
+
+  // (SDK 1.2) Engine health from a health snapshot. The host's counts are totals since it started;
+  // the counter moves by what is new since the last snapshot (scrapes may run concurrently).
+  struct AgentEngineHealth {
+    std::string agent_id;
+    uint64_t decrypt_failures = 0, sends_queued = 0;
+  };
+  void engine_health(uint64_t decrypt_failures_total, uint64_t sends_queued_total,
+                     const std::vector<AgentEngineHealth>& agents);
 
   // The Prometheus text exposition format (0.0.4).
   std::string serialize() const;
@@ -49,6 +61,11 @@ class MetricsRegistry {
   prometheus::Family<prometheus::Histogram>& ai_latency_;
   prometheus::Family<prometheus::Counter>& http_requests_;
   prometheus::Family<prometheus::Histogram>& http_duration_;
+  prometheus::Family<prometheus::Counter>& decrypt_failures_;
+  prometheus::Family<prometheus::Gauge>& send_queue_depth_;
+  std::mutex engine_mutex_;  // guards the two maps below
+  std::map<std::string, uint64_t, std::less<>> decrypt_seen_;  // the host's total per series at the last snapshot
+  std::map<std::string, bool, std::less<>> queue_series_;      // agents with a queue depth series
 };
 
 }  // namespace metrics

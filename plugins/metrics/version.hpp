@@ -2,4 +2,4 @@
 // The metrics plugin's own version (semver, independent of the host's).
 #pragma once
 
-#define METRICS_VERSION "0.2.0"
+#define METRICS_VERSION "0.3.0"

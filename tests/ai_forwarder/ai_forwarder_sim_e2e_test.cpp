@@ -2,7 +2,8 @@
 // End to end through the WhatsApp simulator: the built ai_forwarder.so on the real PluginManager and
 // SessionManager (SQLite), a real Baileys peer, and the real test AI backend. A peer's "hello" reaches
 // the AI with api.md's payload, the reply reaches the peer after a composing chat state, and an AI 500
-// brings an alert to a second peer acting as the developer number.
+// brings an alert to a second peer acting as the developer number. In a group, a mention of the bot by
+// its phone number or by its LID brings an AI call and a quoted reply.
 #include "base64.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -174,11 +175,33 @@ class AiForwarderSimE2eTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(group, group_reply->getValue<std::string>("chat"));
     CPPUNIT_ASSERT_EQUAL(mentioned->getValue<std::string>("id"), group_reply->optValue<std::string>("quotedId", ""));
 
+    // A LID mention ("@<lid user>" in the text, the LID JID in mentions) makes one too: the plugin knows
+    // the bot's LID from the session (me_lid), and the reply comes back quoted in the group.
+    auto bot_info = sessions_->get("bot-1");
+    CPPUNIT_ASSERT(bot_info.is_ok());
+    const std::string me_lid = bot_info.value().me_lid;
+    const std::string lid_user = me_lid.substr(0, me_lid.find_first_of(":@"));
+    CPPUNIT_ASSERT_MESSAGE("the session has no LID: " + me_lid, !lid_user.empty() && me_lid.find("@lid") != std::string::npos);
+    ai_->set_scenario("bot-1", AiScenario::reply("lid reply"));
+    Poco::JSON::Array::Ptr lid_mentions = new Poco::JSON::Array;
+    lid_mentions->add(lid_user + "@lid");
+    const std::string lid_text = "@" + lid_user + " what about a LID?";
+    auto lm = WaPeerProcess::args({{"to", group}, {"text", lid_text}});
+    lm->set("mentions", lid_mentions);
+    auto lid_mentioned = peer.call("sendText", lm);
+    CPPUNIT_ASSERT(ai_->wait_for_requests(2, 60'000));
+    CPPUNIT_ASSERT(ai_->requests()[1].body.find(R"("input":")" + lid_text + "\"") != std::string::npos);
+    CPPUNIT_ASSERT(ai_->requests()[1].body.find(R"("isGroup":true)") != std::string::npos);
+    CPPUNIT_ASSERT(ai_->requests()[1].body.find(R"("messageId":")" + lid_mentioned->getValue<std::string>("id") + "\"") != std::string::npos);
+    auto lid_reply = peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("lid reply")}, {"timeout_ms", 60000}}));
+    CPPUNIT_ASSERT_EQUAL(group, lid_reply->getValue<std::string>("chat"));
+    CPPUNIT_ASSERT_EQUAL(lid_mentioned->getValue<std::string>("id"), lid_reply->optValue<std::string>("quotedId", ""));
+
     // A slow AI for bot-1 does not delay bot-2's reply.
     ai_->set_scenario("bot-1", AiScenario::reply("slow reply").slow(3000));
     ai_->set_scenario("bot-2", AiScenario::reply("fast reply"));
     peer.call("sendText", WaPeerProcess::args({{"to", bot_jid}, {"text", std::string("to the slow one")}}));
-    CPPUNIT_ASSERT(ai_->wait_for_requests(2, 60'000));  // bot-1's slow call is under way
+    CPPUNIT_ASSERT(ai_->wait_for_requests(3, 60'000));  // bot-1's slow call is under way
     peer.call("sendText", WaPeerProcess::args({{"to", std::string("15550004444@s.whatsapp.net")}, {"text", std::string("to the fast one")}}));
     peer.call("waitMessage", WaPeerProcess::args({{"text", std::string("fast reply")}, {"timeout_ms", 60000}}));
     for (const auto& e : peer.events())

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // metrics: GET /metrics parses as Prometheus text, every required family is there with its type, and
-// the counters move by exactly the messages received/sent through the fake host.
+// the counters move by exactly the messages received/sent through the fake host; the SDK 1.2 engine
+// health (decrypt failures, send-queue depth) follows the host's snapshot, and a 1.1 host leaves it 0.
 #include "prometheus_text.hpp"
 
 #include <wabot/testing/fake_host.hpp>
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstddef>
 #include <string>
 
 extern "C" const wabot_plugin_descriptor* wabot_plugin_v1(void);
@@ -84,6 +86,9 @@ class MetricsPluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(requiredFamiliesWithTypes);
   CPPUNIT_TEST(countersMoveByExactCounts);
   CPPUNIT_TEST(perAgentLabels);
+  CPPUNIT_TEST(engineHealthFromTheSnapshot);
+  CPPUNIT_TEST(engineHealthPerAgent);
+  CPPUNIT_TEST(engineHealthFromAnOlderHost);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -102,7 +107,8 @@ class MetricsPluginTest : public CppUnit::TestFixture {
         {"whatsapp_messages_received_total", "counter"}, {"whatsapp_errors_total", "counter"},
         {"whatsapp_ai_latency_seconds", "histogram"}, {"whatsapp_reconnects_total", "counter"},
         {"http_requests_total", "counter"}, {"http_request_duration_seconds", "histogram"},
-        {"wabot_plugin_queue_dropped_events", "gauge"}};
+        {"wabot_plugin_queue_dropped_events", "gauge"}, {"wabot_decrypt_failures_total", "counter"},
+        {"wabot_send_queue_depth", "gauge"}};
     for (const auto& [name, type] : want) {
       CPPUNIT_ASSERT_MESSAGE(name, t.types.count(name) == 1);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(name, type, t.types.at(name));
@@ -164,6 +170,63 @@ class MetricsPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1.0, *t.value("whatsapp_messages_received_total{agent=\"b2\"}"));
     CPPUNIT_ASSERT_EQUAL(1.0, *t.value("whatsapp_messages_sent_total{agent=\"b2\"}"));
     CPPUNIT_ASSERT(!t.value("whatsapp_messages_received_total"));
+  }
+
+  void engineHealthFromTheSnapshot() {
+    FakeHost host;
+    CPPUNIT_ASSERT(host.load(wabot_plugin_v1()).is_ok());
+    PrometheusText t0 = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(0.0, *t0.value("wabot_decrypt_failures_total"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *t0.value("wabot_send_queue_depth"));
+    host.agent_health["a1"] = {3, 2};
+    host.agent_health["a2"] = {1, 5};
+    PrometheusText t1 = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(4.0, *t1.value("wabot_decrypt_failures_total"));
+    CPPUNIT_ASSERT_EQUAL(7.0, *t1.value("wabot_send_queue_depth"));
+    // A second scrape without news adds nothing; the host's total moving by 2 moves the counter by 2.
+    PrometheusText t2 = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(4.0, *t2.value("wabot_decrypt_failures_total"));
+    host.agent_health["a2"] = {3, 0};
+    host.agent_health["a1"].sends_queued = 0;
+    PrometheusText t3 = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(6.0, *t3.value("wabot_decrypt_failures_total"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *t3.value("wabot_send_queue_depth"));
+    CPPUNIT_ASSERT(!t3.value("wabot_send_queue_depth{agent=\"a1\"}"));
+  }
+
+  void engineHealthPerAgent() {
+    FakeHost host;
+    host.set_config("per_agent_labels", "true");
+    CPPUNIT_ASSERT(host.load(wabot_plugin_v1()).is_ok());
+    host.agent_health["a1"] = {3, 2};
+    host.agent_health["b2"] = {0, 4};
+    PrometheusText t = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(3.0, *t.value("wabot_decrypt_failures_total{agent=\"a1\"}"));
+    CPPUNIT_ASSERT(!t.value("wabot_decrypt_failures_total{agent=\"b2\"}"));  // nothing failed there yet
+    CPPUNIT_ASSERT_EQUAL(2.0, *t.value("wabot_send_queue_depth{agent=\"a1\"}"));
+    CPPUNIT_ASSERT_EQUAL(4.0, *t.value("wabot_send_queue_depth{agent=\"b2\"}"));
+    CPPUNIT_ASSERT(!t.value("wabot_send_queue_depth"));
+    // b2's session goes away: its queue series drops to 0; a1's counter keeps what it counted.
+    host.agent_health.erase("b2");
+    host.agent_health["a1"] = {5, 0};
+    PrometheusText u = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(5.0, *u.value("wabot_decrypt_failures_total{agent=\"a1\"}"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *u.value("wabot_send_queue_depth{agent=\"b2\"}"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *u.value("wabot_send_queue_depth{agent=\"a1\"}"));
+  }
+
+  // A 1.1 host's snapshot ends before the engine health fields: the plugin reads none of them.
+  void engineHealthFromAnOlderHost() {
+    FakeHost host;
+    host.health_struct_size = offsetof(wabot_health, decrypt_failures);
+    host.sessions["a1"].connected = true;
+    host.agent_health["a1"] = {9, 9};
+    CPPUNIT_ASSERT(host.load(wabot_plugin_v1()).is_ok());
+    PrometheusText t = scrape(host);
+    CPPUNIT_ASSERT_EQUAL(1.0, *t.value("whatsapp_sessions_active"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *t.value("wabot_decrypt_failures_total"));
+    CPPUNIT_ASSERT_EQUAL(0.0, *t.value("wabot_send_queue_depth"));
+    CPPUNIT_ASSERT(!t.value("whatsapp_errors_total{type=\"metrics_health_snapshot\"}"));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(MetricsPluginTest);

@@ -11,6 +11,7 @@
 
 #include <wabot/sdk.hpp>
 
+#include <boost/dll/shared_library.hpp>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
@@ -26,6 +27,8 @@ class HostServicesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(sessionsRoundTripThroughVisitors);
   CPPUNIT_TEST(sessionsRefuseBadAgentIds);
   CPPUNIT_TEST(healthListsPluginsAndComponents);
+  CPPUNIT_TEST(healthCarriesEngineHealth);
+  CPPUNIT_TEST(pluginBuiltAgainst11ReadsHealth);
   CPPUNIT_TEST(storeIsNamespacedByPlugin);
   CPPUNIT_TEST(missingBackendIsUnsupported);
   CPPUNIT_TEST(configGettersCheckDeclaredType);
@@ -167,6 +170,49 @@ class HostServicesTest : public CppUnit::TestFixture {
     h = wabot::Health(host).snapshot();
     CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_COMPONENT_DOWN, h.value().database);
     CPPUNIT_ASSERT_EQUAL(std::string("connection refused"), h.value().database_detail);
+  }
+
+  // ABI 1.2: decrypt failures and queued sends, in total and per agent, from the health backend.
+  void healthCarriesEngineHealth() {
+    wabot::Host host(host_api(), a_);
+    auto h = wabot::Health(host).snapshot();
+    CPPUNIT_ASSERT(h.is_ok() && h.value().has_engine_health);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(0), h.value().decrypt_failures);
+    CPPUNIT_ASSERT(h.value().agents.empty());
+    health_.counts.decrypt_failures = 7;
+    health_.counts.sends_queued = 3;
+    health_.counts.agents = {{"agent-1", 5, 3}, {"agent-2", 2, 0}};
+    h = wabot::Health(host).snapshot();
+    CPPUNIT_ASSERT_EQUAL(uint64_t(7), h.value().decrypt_failures);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(3), h.value().sends_queued);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), h.value().agents.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("agent-1"), h.value().agents[0].agent_id);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(5), h.value().agents[0].decrypt_failures);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(3), h.value().agents[0].sends_queued);
+    CPPUNIT_ASSERT_EQUAL(std::string("agent-2"), h.value().agents[1].agent_id);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(2), h.value().agents[1].decrypt_failures);
+  }
+
+  // A plugin built against 1.1 (descriptor minor 1, the 1.1 wabot_health) loads, starts and reads its
+  // fields of the longer 1.2 snapshot correctly.
+  void pluginBuiltAgainst11ReadsHealth() {
+    health_.counts.agents = {{"agent-1", 5, 3}};
+    PluginManager manager(fixture_config({fixture_spec("abi_1_1_health")}), backends());
+    CPPUNIT_ASSERT_EQUAL(size_t(1), manager.load_all());
+    manager.start_all();
+    CPPUNIT_ASSERT_EQUAL((int32_t)WABOT_PLUGIN_STATE_RUNNING, manager.plugins().at(0).state);
+    boost::dll::shared_library fixture(fixture_dir() + "/abi_1_1_health.so");
+    auto seen = fixture.get<int(uint64_t*, uint64_t*, size_t*, size_t*, const char**)>("abi_1_1_health_seen");
+    uint64_t sessions = 0, connected = 0;
+    size_t plugin_count = 0, struct_size = 0;
+    const char* version = nullptr;
+    CPPUNIT_ASSERT_EQUAL((int)WABOT_OK, seen(&sessions, &connected, &plugin_count, &struct_size, &version));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(3), sessions);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(2), connected);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), plugin_count);
+    CPPUNIT_ASSERT_EQUAL(std::string("9.8.7"), std::string(version));
+    CPPUNIT_ASSERT_EQUAL(sizeof(wabot_health), struct_size);  // the host hands its full 1.2 struct
+    manager.stop_all();
   }
 
   void storeIsNamespacedByPlugin() {

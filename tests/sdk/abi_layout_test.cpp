@@ -40,6 +40,7 @@ WABOT_CHECK_STRUCT(wabot_messaging_service_v1)
 WABOT_CHECK_STRUCT(wabot_scheduler_service_v1)
 WABOT_CHECK_STRUCT(wabot_plugin_info)
 WABOT_CHECK_STRUCT(wabot_health)
+WABOT_CHECK_STRUCT(wabot_agent_health)
 WABOT_CHECK_STRUCT(wabot_health_service_v1)
 WABOT_CHECK_STRUCT(wabot_agent_stats)
 WABOT_CHECK_STRUCT(wabot_ai_execution)
@@ -87,7 +88,13 @@ static_assert(sizeof(wabot_message_id) == 144);
 static_assert(sizeof(wabot_send_text) == 112);
 static_assert(sizeof(wabot_messaging_service_v1) == 32);
 static_assert(sizeof(wabot_scheduler_service_v1) == 32);
-static_assert(sizeof(wabot_health) == 96);
+static_assert(offsetof(wabot_health, plugin_count) == 88);       // the 1.1 end: unchanged
+static_assert(offsetof(wabot_health, decrypt_failures) == 96);    // ABI 1.2, appended
+static_assert(offsetof(wabot_health, sends_queued) == 104);       // ABI 1.2
+static_assert(offsetof(wabot_health, agents) == 112);             // ABI 1.2
+static_assert(offsetof(wabot_health, agent_count) == 120);        // ABI 1.2
+static_assert(sizeof(wabot_health) == 128);
+static_assert(sizeof(wabot_agent_health) == 40);                  // ABI 1.2
 static_assert(sizeof(wabot_plugin_info) == 64);
 static_assert(sizeof(wabot_store_service_v1) == 48);
 #endif

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "host/store/agent_activity_repository.hpp"
 #include "host/store/message_log_repository.hpp"
 #include "host/store/signal_repository.hpp"
 #include "host/store/whatsapp_user_repository.hpp"
@@ -92,6 +93,11 @@ class ConcurrencyTest : public CppUnit::TestFixture {
     auto stats = MessageLogRepository(db).stats("bot");
     CPPUNIT_ASSERT(stats.ok());
     CPPUNIT_ASSERT_EQUAL(expected / 2, stats->incoming);
+    // The activity counters were updated by the same racing appends and agree with the scan.
+    auto activity = AgentActivityRepository(db).get("bot");
+    CPPUNIT_ASSERT_MESSAGE(activity ? "" : activity.error().message, activity.ok() && activity->has_value());
+    CPPUNIT_ASSERT_EQUAL(stats->incoming, (*activity)->incoming_messages);
+    CPPUNIT_ASSERT_EQUAL(stats->outgoing, (*activity)->outgoing_messages);
   }
 
   void racing_first_upserts_create_one_row() {

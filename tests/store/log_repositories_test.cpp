@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "host/store/agent_activity_repository.hpp"
 #include "host/store/ai_execution_repository.hpp"
 #include "host/store/api_key_repository.hpp"
 #include "host/store/message_log_repository.hpp"
@@ -53,6 +54,7 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(message_status_update);
   CPPUNIT_TEST(message_append_rejects_incomplete);
   CPPUNIT_TEST(ai_executions_append_count_and_latest);
+  CPPUNIT_TEST(activity_counters_follow_both_logs);
   CPPUNIT_TEST(plugin_kv_put_get_remove_with_any_bytes);
   CPPUNIT_TEST(plugin_kv_enforces_sdk_limits);
   CPPUNIT_TEST_SUITE_END_ABSTRACT();
@@ -183,6 +185,44 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t(120), latest[1].latency_ms);
     CPPUNIT_ASSERT(latest[0].created_at_ms > latest[1].created_at_ms);
     CPPUNIT_ASSERT(!ai.latest("bot", 0).ok());
+  }
+
+  // The counters GET /sessions/{id} reads must equal what a full scan of the logs says.
+  void activity_counters_follow_both_logs() {
+    MessageLogRepository log(t_->db(), clock_.fn());
+    AiExecutionRepository ai(t_->db(), clock_.fn());
+    AgentActivityRepository activity(t_->db());
+    CPPUNIT_ASSERT(!ok(activity.get("bot")).has_value());
+    ok(log.append(message("a", MessageDirection::incoming, 5000)));
+    ok(log.append(message("b", MessageDirection::incoming, 7000)));
+    ok(log.append(message("c", MessageDirection::outgoing, 6000)));
+    CPPUNIT_ASSERT(!ok(log.append(message("a", MessageDirection::incoming, 9999))));  // a redelivery adds nothing
+    auto other = message("d", MessageDirection::outgoing, 9000);
+    other.agent_id = "other";
+    ok(log.append(other));
+    auto a = ok(activity.get("bot")).value();
+    auto scanned = ok(log.stats("bot"));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(2), a.incoming_messages);
+    CPPUNIT_ASSERT_EQUAL(scanned.incoming, a.incoming_messages);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(1), a.outgoing_messages);
+    CPPUNIT_ASSERT_EQUAL(scanned.outgoing, a.outgoing_messages);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(0), a.ai_executions);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(7000), a.last_activity_ms.value());  // not the redelivery's 9999
+
+    ok(ai.append(AiExecution{"bot", "trace-1", "6281@s.whatsapp.net", "api", "hi", std::nullopt, "success",
+                             std::nullopt, std::nullopt, 10, 0}));
+    a = ok(activity.get("bot")).value();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(1), a.ai_executions);
+    CPPUNIT_ASSERT_EQUAL(ok(ai.count("bot")), a.ai_executions);
+    const std::int64_t ai_at_ms = clock_.peek();  // the AI call is the newest activity
+    CPPUNIT_ASSERT_EQUAL(ai_at_ms, a.last_activity_ms.value());
+    ok(log.append(message("e", MessageDirection::outgoing, 4000)));  // older than the newest activity
+    a = ok(activity.get("bot")).value();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(2), a.outgoing_messages);
+    CPPUNIT_ASSERT_EQUAL(ai_at_ms, a.last_activity_ms.value());
+    auto o = ok(activity.get("other")).value();
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(1), o.outgoing_messages);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(0), o.incoming_messages);
   }
 
   void plugin_kv_put_get_remove_with_any_bytes() {

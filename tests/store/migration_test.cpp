@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +50,7 @@ class MigrationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(fresh_database_gets_every_migration);
   CPPUNIT_TEST(rerun_is_idempotent_and_applies_nothing);
   CPPUNIT_TEST(restart_keeps_data_and_schema);
+  CPPUNIT_TEST(activity_counters_are_backfilled_from_existing_logs);
   CPPUNIT_TEST(failing_migration_rolls_back_and_names_itself);
   CPPUNIT_TEST(invalid_migration_list_is_refused);
   CPPUNIT_TEST(api_keys_exists_only_in_sqlite_mode);
@@ -88,6 +90,47 @@ class MigrationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(again ? "" : again.error().message, again.ok());
     CPPUNIT_ASSERT(again->applied.empty());
     CPPUNIT_ASSERT_EQUAL(schema_migrations().size(), versions(t->db()).size());
+  }
+
+  // A database from before migration 10 keeps its stats: the counters start from its logs.
+  void activity_counters_are_backfilled_from_existing_logs() {
+    auto t = TestDatabase::create(backend(), false);
+    const auto& all = schema_migrations();
+    auto before = std::find_if(all.begin(), all.end(), [](const Migration& m) { return m.name == "create_agent_activity"; });
+    CPPUNIT_ASSERT(before != all.end());
+    auto old = apply_migrations(t->db(), std::span<const Migration>(all.data(), static_cast<std::size_t>(before - all.begin())));
+    CPPUNIT_ASSERT_MESSAGE(old ? "" : old.error().message, old.ok());
+    const char* insert_message =
+        "INSERT INTO messages (agent_id, message_id, chat_jid, sender_jid, direction, type, timestamp_ms, status,"
+        " created_at) VALUES ";
+    t->exec(std::string(insert_message) + "('a', 'm1', 'c', 's', 'in', 'text', 100, 'received', 1)");
+    t->exec(std::string(insert_message) + "('a', 'm2', 'c', 's', 'in', 'text', 300, 'received', 1)");
+    t->exec(std::string(insert_message) + "('a', 'm3', 'c', 's', 'out', 'text', 200, 'sent', 1)");
+    t->exec(std::string(insert_message) + "('b', 'm1', 'c', 's', 'out', 'text', 50, 'sent', 1)");
+    const char* insert_ai =
+        "INSERT INTO ai_executions (agent_id, trace_id, session_id, source, input, status, latency_ms, created_at)"
+        " VALUES ";
+    t->exec(std::string(insert_ai) + "('a', 't1', 's', 'api', 'x', 'success', 1, 250)");
+    t->exec(std::string(insert_ai) + "('c', 't2', 's', 'api', 'x', 'success', 1, 900)");
+    auto report = migrate(t->db());
+    CPPUNIT_ASSERT_MESSAGE(report ? "" : report.error().message, report.ok());
+    auto rows = t->db().with_connection([](Connection& c) {
+      return c.query("SELECT agent_id, incoming_messages, outgoing_messages, ai_executions, last_activity_ms"
+                     " FROM agent_activity ORDER BY agent_id");
+    });
+    CPPUNIT_ASSERT_MESSAGE(rows ? "" : rows.error().message, rows.ok());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(3), rows->size());
+    auto expect = [&](std::size_t i, const char* agent, std::int64_t in, std::int64_t out, std::int64_t ai, std::int64_t last) {
+      const Row& r = (*rows)[i];
+      CPPUNIT_ASSERT_EQUAL(std::string(agent), r.text(0));
+      CPPUNIT_ASSERT_EQUAL(in, r.int64(1));
+      CPPUNIT_ASSERT_EQUAL(out, r.int64(2));
+      CPPUNIT_ASSERT_EQUAL(ai, r.int64(3));
+      CPPUNIT_ASSERT_EQUAL(last, r.int64(4));
+    };
+    expect(0, "a", 2, 1, 1, 300);
+    expect(1, "b", 0, 1, 0, 50);
+    expect(2, "c", 0, 0, 1, 900);
   }
 
   void restart_keeps_data_and_schema() {

@@ -33,7 +33,7 @@ extern "C" {
 
 /* The host loads a plugin when its ABI major equals the host's and its minor is not newer. */
 #define WABOT_ABI_VERSION_MAJOR 1
-#define WABOT_ABI_VERSION_MINOR 1
+#define WABOT_ABI_VERSION_MINOR 2
 
 /* The one symbol a plugin exports: `const wabot_plugin_descriptor* wabot_plugin_v1(void)`. */
 #define WABOT_PLUGIN_ENTRY_SYMBOL "wabot_plugin_v1"
@@ -503,6 +503,14 @@ typedef struct wabot_plugin_info {
   uint64_t errors;           /* hooks that returned an error or threw */
 } wabot_plugin_info;
 
+/* (1.2) The WhatsApp engine's health of one agent with a live session. */
+typedef struct wabot_agent_health {
+  size_t struct_size;
+  wabot_str_view agent_id;
+  uint64_t decrypt_failures; /* inbound messages the engine could not decrypt, since the host started */
+  uint64_t sends_queued;     /* sends waiting in the agent's send limiter (rate_limit.*) right now */
+} wabot_agent_health;
+
 typedef struct wabot_health {
   size_t struct_size;
   wabot_str_view host_version;
@@ -514,6 +522,14 @@ typedef struct wabot_health {
   uint64_t sessions_connected;
   const wabot_plugin_info* const* plugins; /* in load order */
   size_t plugin_count;
+  /* (1.2) Engine health. Read only when WABOT_HAS_FIELD says the host filled them (a 1.1 host does not).
+   * decrypt_failures counts every undecryptable inbound message of any agent since the host started
+   * (monotonic, also across removed agents); sends_queued is how many sends wait in the agents' send
+   * limiters now (their sum over `agents`). */
+  uint64_t decrypt_failures;
+  uint64_t sends_queued;
+  const wabot_agent_health* const* agents; /* (1.2) one per live session, sorted by agent id */
+  size_t agent_count;                      /* (1.2) */
 } wabot_health;
 
 typedef void (*wabot_health_visitor_fn)(void* user_data, const wabot_health* health);

@@ -26,6 +26,13 @@ constexpr const char* plugin_state_name(wabot_plugin_run_state s) noexcept {
   }
 }
 
+// (1.2) One agent's engine health.
+struct AgentHealth {
+  std::string agent_id;
+  uint64_t decrypt_failures = 0;  // undecryptable inbound messages since the host started
+  uint64_t sends_queued = 0;      // sends waiting in the agent's send limiter now
+};
+
 struct HealthSnapshot {
   std::string host_version;
   int64_t uptime_ms = 0;
@@ -34,6 +41,11 @@ struct HealthSnapshot {
   std::string database_detail;
   uint64_t sessions = 0, sessions_connected = 0;
   std::vector<PluginStatus> plugins;
+  // (1.2) Engine health; false (and zeros) from a 1.1 host, which does not report it.
+  bool has_engine_health = false;
+  uint64_t decrypt_failures = 0;  // all agents, since the host started (monotonic)
+  uint64_t sends_queued = 0;      // all agents, now
+  std::vector<AgentHealth> agents;  // one per live session, sorted by agent id
 };
 
 class Health {
@@ -62,6 +74,16 @@ class Health {
       for (size_t i = 0; h->plugins && i < h->plugin_count; ++i) {
         const wabot_plugin_info* p = h->plugins[i];
         out->plugins.push_back({to_string(p->name), to_string(p->version), p->state, p->events_dropped, p->errors});
+      }
+      if (WABOT_HAS_FIELD(wabot_health, h, agent_count)) {
+        out->has_engine_health = true;
+        out->decrypt_failures = h->decrypt_failures;
+        out->sends_queued = h->sends_queued;
+        for (size_t i = 0; h->agents && i < h->agent_count; ++i) {
+          const wabot_agent_health* a = h->agents[i];
+          if (!a || !WABOT_HAS_FIELD(wabot_agent_health, a, sends_queued)) continue;
+          out->agents.push_back({to_string(a->agent_id), a->decrypt_failures, a->sends_queued});
+        }
       }
     } catch (...) {}
   }

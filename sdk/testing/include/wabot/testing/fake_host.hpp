@@ -253,6 +253,14 @@ class FakeHost {
     wabot_plugin_run_state state = WABOT_PLUGIN_STATE_RUNNING;
   };
   std::vector<PluginRow> plugins;  // listed by the health service, in order
+  // (1.2) Engine health per agent, listed in agent id order; the totals are their sums.
+  struct AgentHealthRow {
+    uint64_t decrypt_failures = 0, sends_queued = 0;
+  };
+  std::map<std::string, AgentHealthRow> agent_health;
+  // The wabot_health struct_size the snapshot reports: set it to offsetof(wabot_health,
+  // decrypt_failures) to act as a 1.1 host that has no engine health.
+  size_t health_struct_size = sizeof(wabot_health);
 
   // ---- clock and scheduler ----
   int64_t now_ms() const { return now_ms_; }
@@ -657,8 +665,25 @@ class FakeHost {
     for (const auto& i : infos) ptrs.push_back(&i);
     uint64_t connected = 0;
     for (const auto& [id, f] : s.sessions) connected += f.connected ? 1 : 0;
+    std::vector<wabot_agent_health> agents;
+    std::vector<const wabot_agent_health*> agent_ptrs;
+    uint64_t decrypt_failures = 0, sends_queued = 0;
+    agents.reserve(s.agent_health.size());
+    for (const auto& [id, a] : s.agent_health) {
+      agents.push_back({sizeof(wabot_agent_health), to_view(id), a.decrypt_failures, a.sends_queued});
+      decrypt_failures += a.decrypt_failures;
+      sends_queued += a.sends_queued;
+    }
+    for (const auto& a : agents) agent_ptrs.push_back(&a);
     wabot_health health{sizeof(health), to_view(s.host_version), s.uptime_ms, s.now_ms_, s.database, to_view(s.database_detail),
-                        s.sessions.size(), connected, ptrs.data(), ptrs.size()};
+                        s.sessions.size(), connected, ptrs.data(), ptrs.size(),
+                        decrypt_failures, sends_queued, agent_ptrs.data(), agent_ptrs.size()};
+    if (s.health_struct_size < sizeof(health)) {  // an older host: the fields past its size are not there
+      health.struct_size = s.health_struct_size;
+      health.decrypt_failures = health.sends_queued = 0;
+      health.agents = nullptr;
+      health.agent_count = 0;
+    }
     if (visit) visit(ud, &health);
     return WABOT_OK;
   }
