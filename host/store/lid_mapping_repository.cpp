@@ -92,10 +92,11 @@ Status LidMappingRepository::put_many(std::string_view agent_id,
       const std::size_t n = params.size();
       sql += std::string(rows ? ", " : "") + "($" + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" +
              std::to_string(n + 3) + ", $" + std::to_string(n + 4) + ")";
-      params.push_back(std::string(agent_id));
-      params.push_back(lid);
-      params.push_back(pn);
-      params.push_back(now_ms);
+      // emplace with the alternative named: GCC 12 warns (falsely) on pushing converted temporaries.
+      params.emplace_back(std::in_place_type<std::string>, agent_id);
+      params.emplace_back(std::in_place_type<std::string>, lid);
+      params.emplace_back(std::in_place_type<std::string>, pn);
+      params.emplace_back(std::in_place_type<std::int64_t>, now_ms);
       if (++rows == kChunk)
         if (auto st = flush(); !st) return st;
     }
