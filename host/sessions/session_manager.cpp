@@ -545,7 +545,9 @@ Result<SessionInfo> SessionManager::info(std::string_view agent_id, bool with_qr
   if (auto session = find(agent_id)) {
     LiveState live = session->snapshot(with_qr);
     info.has_client = live.has_client;
-    info.is_ready = live.state == ClientState::connected;
+    // Ready means a send can go: the client state turns connected a moment before on_connected
+    // gives a fresh pairing its messenger, and a send in between got SESSION_NOT_READY.
+    info.is_ready = live.state == ClientState::connected && session->messenger() != nullptr;
     info.session_state = live_state(live.state);
     info.qr = std::move(live.qr);
     info.connected_at_ms = live.connected_at_ms;

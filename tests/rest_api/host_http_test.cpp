@@ -3,16 +3,13 @@
 // document, the admin token on /sessions*, 404/405/400 envelopes, X-Trace-Id, request log lines
 // without tokens. Answers are checked against the OpenAPI document.
 #include "host/app/host.hpp"
+#include "http_request.hpp"
 #include "log_capture.hpp"
 #include "openapi_checker.hpp"
 #include "test_database.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
@@ -20,36 +17,17 @@
 using namespace wabot;
 
 namespace {
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::string trace_id;
-  std::string allow;
-};
+using Reply = wabot::test::HttpReply;
 
 Reply request(uint16_t port, const std::string& method, const std::string& path, const std::string& body = "",
               const std::map<std::string, std::string>& headers = {}, const std::string& content_type = "application/json") {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [k, v] : headers) req.set(k, v);
-  if (!body.empty()) {
-    req.setContentType(content_type);
-    req.setContentLength(static_cast<std::streamsize>(body.size()));
-  }
-  std::ostream& out = session.sendRequest(req);
-  out << body;
-  Poco::Net::HTTPResponse response;
-  Reply r;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), r.body);
-  r.status = static_cast<int>(response.getStatus());
-  r.trace_id = response.get("X-Trace-Id", "");
-  r.allow = response.get("Allow", "");
-  return r;
+  wabot::test::HttpCall call;
+  call.headers = headers;
+  call.content_type = content_type;
+  return wabot::test::http_request(port, method, path, body, call);
 }
 
-std::string code_of(const Reply& r) {
-  return Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("error")->getValue<std::string>("code");
-}
+std::string code_of(const Reply& r) { return r.error_code(); }
 }  // namespace
 
 class HostHttpTest : public CppUnit::TestFixture {

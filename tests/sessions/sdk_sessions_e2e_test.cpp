@@ -2,7 +2,8 @@
 // End to end through the SDK: a real plugin (the recorder fixture) loaded by the real PluginManager
 // calls the "sessions" and "messaging" services, served by a real SessionManager over SQLite and the
 // WhatsApp simulator; the session events reach the plugin through its queue.
-#include "base64.hpp"
+#include "eventually.hpp"
+#include "simulator_settings.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <wabot/sdk.hpp>
@@ -25,17 +26,7 @@ using wabot::plugins::testing::LogCapture;
 
 namespace {
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds(30'000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return f();
-}
-
-using wabot::test::base64;
+using wabot::test::eventually;
 
 }  // namespace
 
@@ -58,9 +49,7 @@ class SdkSessionsE2eTest : public CppUnit::TestFixture {
     db_ = store::test::TestDatabase::create(store::test::Backend::sqlite);
     sim_ = std::make_unique<WaSimProcess>();
     sessions::SessionManagerOptions o;
-    o.engine.server_url = sim_->ws_url();
-    const auto& key = sim_->root_key();
-    o.engine.server_root_key = base64(std::string(key.begin(), key.end()));
+    wabot::test::SimulatorSettings::of(*sim_).apply(o.engine);
     o.ai_backend_url = "https://ai.example";
     o.qr_wait_on_create_ms = 20'000;
     std::string error;

@@ -4,6 +4,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "eventually.hpp"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -27,11 +29,7 @@ class ManualClock final : public LimiterClock {
 // Polls a condition for up to 10 s; the limiter gives no event for "a thread is now waiting".
 template <typename F>
 bool eventually(F f) {
-  for (int i = 0; i < 10000; ++i) {
-    if (f()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return f();
+  return wabot::test::eventually(f, 10s, 1ms);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // SessionManager against the WhatsApp simulator and a real database (SQLite and PostgreSQL): create ->
 // QR -> scan -> connected persisted -> restart resumes without a QR; delete with logout; reconnect;
 // the simulator's 401 -> auth_failed; 440 -> disconnected; the send limiter's refusal.
-#include "base64.hpp"
+#include "eventually.hpp"
+#include "simulator_settings.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -60,15 +61,7 @@ class EventRecorder {
 };
 
 // Polls a condition (the state it waits for is reached by the engine's threads).
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds(30'000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return f();
-}
+using wabot::test::eventually;
 
 void assert_code(wabot_status expected, const Status& status) {
   CPPUNIT_ASSERT_EQUAL_MESSAGE(status.to_string(), std::string(status_name(expected)), std::string(status_name(status.code())));
@@ -112,9 +105,7 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
 
   std::unique_ptr<SessionManager> make_manager(EventRecorder& recorder, SendLimiterOptions limits = {}) {
     SessionManagerOptions o;
-    o.engine.server_url = sim_->ws_url();
-    const auto& key = sim_->root_key();
-    o.engine.server_root_key = base64(std::string(key.begin(), key.end()));
+    wabot::test::SimulatorSettings::of(*sim_).apply(o.engine);
     o.ai_backend_url = "https://ai.example/";
     o.qr_wait_on_create_ms = 20'000;
     o.rate_limit = limits;
@@ -125,8 +116,6 @@ class SessionManagerSimTest : public CppUnit::TestFixture {
     m->set_event_sink(recorder.sink());
     return m;
   }
-
-  static std::string base64(const std::string& raw) { return wabot::test::base64(raw); }
 
   plugins::SessionCreateRequest request(const std::string& agent, const std::string& user = "user-1") {
     return plugins::SessionCreateRequest{user, agent, "Agent " + agent, "", 0};

@@ -2,13 +2,14 @@
 // SessionManager sends against the simulator and a real Baileys peer (tests/wa_sim/bin/wa-peer.js):
 // an image and a document arrive byte-identical (the peer downloads and hashes them), and text and
 // media reach a group the peer created (PN and LID addressing), each acked, logged and published.
-#include "base64.hpp"
+#include "eventually.hpp"
+#include "sha256_hex.hpp"
+#include "simulator_settings.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/TemporaryFile.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <filesystem>
@@ -54,32 +55,9 @@ class SentRecorder {
   std::vector<plugins::MessageData> sent_;
 };
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds(30'000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return f();
-}
+using wabot::test::eventually;
 
-using wabot::test::base64;
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[32];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) out += digits[md[i] >> 4], out += digits[md[i] & 15];
-  return out;
-}
-
-std::string sim_info(WaSimProcess& sim, const std::string& key) {
-  auto info = sim.get("/info");
-  return Poco::JSON::Parser().parse(info.second).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>(key);
-}
+using wabot::test::sha256_hex;
 
 }  // namespace
 
@@ -108,17 +86,14 @@ class SessionPeerSimTest : public CppUnit::TestFixture {
     db_ = std::move(opened.value());
     CPPUNIT_ASSERT(store::migrate(*db_).ok());
     sim_ = std::make_unique<WaSimProcess>();
-    peer_ = std::make_unique<WaPeerProcess>(WaSimProcess::sim_dir(), sim_info(*sim_, "controlUrl"), sim_->ws_url(),
+    peer_ = std::make_unique<WaPeerProcess>(WaSimProcess::sim_dir(), wabot::test::SimulatorSettings::of(*sim_).control_url, sim_->ws_url(),
                                             (dir_ / "peer").string());
     auto paired = peer_->call("pair", WaPeerProcess::args({{"phone", std::string(kPeerPhone)}}));
     peer_jid_ = std::string(kPeerPhone) + "@s.whatsapp.net";
     CPPUNIT_ASSERT(paired->getValue<std::string>("jid").find(kPeerPhone) == 0);
 
     SessionManagerOptions o;
-    o.engine.server_url = sim_->ws_url();
-    const auto& key = sim_->root_key();
-    o.engine.server_root_key = base64(std::string(key.begin(), key.end()));
-    o.engine.tls_ca_file = sim_info(*sim_, "mediaCaFile");  // the simulator's media host
+    wabot::test::SimulatorSettings::of(*sim_).apply(o.engine);
     o.ai_backend_url = "https://ai.example/";
     o.qr_wait_on_create_ms = 20'000;
     o.tune_client = [](engine::client::ClientConfig& c) { c.reconnect_initial_delay_ms = 50; };

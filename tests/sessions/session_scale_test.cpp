@@ -2,7 +2,8 @@
 // Scale probe: N agents paired and connected through one SessionManager (SQLite + simulator); the
 // process's thread count must not grow with N, and the RSS per connected agent is printed.
 // N = WABOT_SESSIONS_SCALE_AGENTS (default 20; e.g. 200 by hand).
-#include "base64.hpp"
+#include "eventually.hpp"
+#include "simulator_settings.hpp"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -28,17 +29,7 @@ long proc_status_kb(const std::string& key) {
   return -1;
 }
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return f();
-}
-
-using wabot::test::base64;
+using wabot::test::eventually;
 
 }  // namespace
 
@@ -58,9 +49,7 @@ class SessionScaleTest : public CppUnit::TestFixture {
     auto db = store::test::TestDatabase::create(store::test::Backend::sqlite);
     WaSimProcess sim;
     sessions::SessionManagerOptions o;
-    o.engine.server_url = sim.ws_url();
-    const auto& key = sim.root_key();
-    o.engine.server_root_key = base64(std::string(key.begin(), key.end()));
+    wabot::test::SimulatorSettings::of(sim).apply(o.engine);
     o.qr_wait_on_create_ms = 30'000;
     std::string error;
     auto manager = sessions::SessionManager::create(std::shared_ptr<store::Database>(&db->db(), [](store::Database*) {}), o, error);

@@ -175,6 +175,11 @@ async function runPeer () {
     })
     sock.ev.on('messages.upsert', ({ messages }) => {
       for (const m of messages) {
+        // A message Baileys could not decrypt arrives as a CIPHERTEXT stub without content: report it,
+        // so tests can assert that none happened (stub type 2; the parameter is the error, e.g. "Bad MAC").
+        if (m.messageStubType === 2 && m.key?.id) {
+          record({ event: 'undecryptable', id: m.key.id, chat: m.key.remoteJid, from: m.key.participant || m.key.remoteJid, reason: m.messageStubParameters?.[0] })
+        }
         if (!m.message || !m.key?.id) continue
         state.messages.set(m.key.id, m)
         if (m.key.fromMe) {
