@@ -266,7 +266,7 @@ class Parser {
              "must be an IP address, got " + quoted(h.ip_rate_limit.whitelist[i]));
       h.ip_rate_limit.whitelist[i] = parsed.toString();  // canonical spelling, as the server compares it
     }
-    h.threads = static_cast<int>(get_int(child(n, "threads"), "http.threads", 1, 256, h.threads));
+    h.threads = static_cast<int>(get_int(child(n, "threads"), "http.threads", 1, 1024, h.threads));
     h.request_timeout_ms =
         get_duration_ms(child(n, "request_timeout"), "http.request_timeout", h.request_timeout_ms, 1000);
   }

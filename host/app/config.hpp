@@ -29,7 +29,7 @@ struct HttpConfig {
   std::string admin_token;  // secret: never logged
   std::vector<std::string> cors_origins;
   IpRateLimitConfig ip_rate_limit;
-  int threads = 8;
+  int threads = 128;  // started on demand; a send waiting for a rate-limit token holds one
   std::int64_t request_timeout_ms = 120'000;
 };
 

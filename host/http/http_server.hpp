@@ -17,7 +17,7 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 3000;                      // 0: an ephemeral port (see HttpServer::port())
   std::int64_t max_body_bytes = 16 * 1024 * 1024;
-  int threads = 8;                      // worker threads: the most requests served at once
+  int threads = 128;                    // worker threads, started on demand: the most requests served at once
   int max_queued = 256;                 // accepted connections waiting for a worker
   std::int64_t request_timeout_ms = 120'000;  // socket send/receive timeout of a connection
   std::int64_t keep_alive_timeout_ms = 5'000;

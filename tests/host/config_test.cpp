@@ -79,7 +79,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c.http.cors_origins.empty());
     CPPUNIT_ASSERT(!c.http.ip_rate_limit.enabled);
     CPPUNIT_ASSERT_EQUAL(600, c.http.ip_rate_limit.per_minute);
-    CPPUNIT_ASSERT_EQUAL(8, c.http.threads);
+    CPPUNIT_ASSERT_EQUAL(128, c.http.threads);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{120000}, c.http.request_timeout_ms);
     CPPUNIT_ASSERT_EQUAL(std::string(""), c.app.base_url);
     CPPUNIT_ASSERT_EQUAL(std::string("info"), c.log.level);
@@ -252,7 +252,7 @@ class ConfigTest : public CppUnit::TestFixture {
       const char* prefix;
     } cases[] = {
         {"http: {max_body_bytes: -1}", "config: http.max_body_bytes: must be an integer"},
-        {"http: {threads: 0}", "config: http.threads: must be an integer 1-256"},
+        {"http: {threads: 0}", "config: http.threads: must be an integer 1-1024"},
         {"http: {request_timeout: soon}", "config: http.request_timeout: must be a duration"},
         {"http: {request_timeout: 10ms}", "config: http.request_timeout: must be at least 1s"},
         {"http: {cors_origins: [example.com]}", "config: http.cors_origins[0]: must be \"*\" or an origin"},

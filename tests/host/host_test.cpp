@@ -79,7 +79,7 @@ class HostTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(o.ip_rate_limit_enabled);
     CPPUNIT_ASSERT(o.ip_rate_limit_whitelist == c.http.ip_rate_limit.whitelist);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{5000}, o.request_timeout_ms);
-    CPPUNIT_ASSERT_EQUAL(8, o.threads);
+    CPPUNIT_ASSERT_EQUAL(128, o.threads);
   }
 
   void starts_store_then_http_and_serves_routes_added_later() {

@@ -32,7 +32,7 @@ struct WabotSystemOptions {
   // The rate_limit: section (per agent); empty keeps the defaults (100/min, burst 100, queue 500).
   std::string rate_limit_yaml;
   std::string ai_reply = "ok from the AI";
-  int http_threads = 0;  // 0: the default (8)
+  int http_threads = 0;  // 0: the default (128)
 };
 
 class WabotSystem {
