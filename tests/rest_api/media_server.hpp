@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MediaServer: a loopback HTTP server (Poco) serving fixed media for the URL tests, including one that
-// lies in HEAD and one that streams past any limit. Test double: lives only under tests/.
+// MediaServer: a loopback HTTP or HTTPS server (Poco) serving fixed media for the URL tests, including
+// one that lies in HEAD and one that streams past any limit. Test double: lives only under tests/.
 #pragma once
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -8,6 +8,10 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/DNS.h>
+#include <Poco/Net/HostEntry.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <atomic>
@@ -23,17 +27,27 @@ inline std::string media_bytes() {
   return s;
 }
 
+// A key and a self-signed certificate (PEM files).
+struct TlsFiles {
+  std::string key_file;
+  std::string cert_file;
+};
+
 class MediaServer {
  public:
-  MediaServer() {
-    auto params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(this), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)), params);
-    server_->start();
+  // Plain HTTP on 127.0.0.1.
+  MediaServer() { start(Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0))); }
+  // HTTPS on the first address "localhost" resolves to (the one a client connects to), with tls's certificate.
+  explicit MediaServer(const TlsFiles& tls) : scheme_("https"), host_("localhost") {
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::SERVER_USE, tls.key_file, tls.cert_file,
+                                                             "", Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::IPAddress address = Poco::Net::DNS::hostByName("localhost").addresses().front();
+    start(Poco::Net::SecureServerSocket(Poco::Net::SocketAddress(address, 0), 64, context));
   }
   ~MediaServer() { server_->stopAll(true); }
   uint16_t port() const { return server_->port(); }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port()) + path; }
+  std::string url(const std::string& path) const { return scheme_ + "://" + host_ + ":" + std::to_string(port()) + path; }
+
   std::atomic<int> heads{0}, gets{0};
 
  private:
@@ -92,6 +106,15 @@ class MediaServer {
    private:
     MediaServer* s_;
   };
+  void start(const Poco::Net::ServerSocket& socket) {
+    auto params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(4);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(this), socket, params);
+    server_->start();
+  }
+
+  std::string scheme_ = "http";
+  std::string host_ = "127.0.0.1";
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

@@ -12,6 +12,7 @@
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -46,6 +47,7 @@ class MediaTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(lyingServerIsCutAtTheLimit);
   CPPUNIT_TEST(fetchFailuresAre502);
   CPPUNIT_TEST(redirectIsFollowedAndChecked);
+  CPPUNIT_TEST(httpsConnectsToTheCheckedAddressAndChecksTheName);
   CPPUNIT_TEST(previewGetsAGeneratedName);
   CPPUNIT_TEST_SUITE_END();
 
@@ -92,6 +94,48 @@ class MediaTest : public CppUnit::TestFixture {
     for (const char* ip : {"8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8"})
       CPPUNIT_ASSERT_MESSAGE(ip, !private_ip(ip));
   }
+  // HTTPS connects to the address that was checked (the session is given that address, so there is no
+  // second lookup: no DNS-rebinding window) while SNI and the certificate check use the URL's name: a
+  // certificate for "localhost" is accepted at https://localhost, one for another name is refused.
+  void httpsConnectsToTheCheckedAddressAndChecksTheName() {
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    auto make_cert = [&](const std::string& name) {
+      rest_api_test::TlsFiles f{dir.path() + "/" + name + ".key", dir.path() + "/" + name + ".pem"};
+      const std::string cmd =
+          "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=" + name +
+          " -addext subjectAltName=DNS:" + name + " -keyout " + f.key_file + " -out " + f.cert_file + " >/dev/null 2>&1";
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd, 0, std::system(cmd.c_str()));
+      return f;
+    };
+    const auto good = make_cert("localhost"), other = make_cert("media.example");
+    // Both self-signed certificates are trusted (OpenSSL's default CA file, which the fetcher uses), so
+    // only the name decides.
+    const std::string bundle = dir.path() + "/bundle.pem";
+    CPPUNIT_ASSERT_EQUAL(0, std::system(("cat " + good.cert_file + " " + other.cert_file + " > " + bundle).c_str()));
+    ::setenv("SSL_CERT_FILE", bundle.c_str(), 1);
+    rest_api_test::MediaServer tls(good);
+
+    auto r = MediaFetcher(allow_).fetch(tls.url("/img.png"));
+    CPPUNIT_ASSERT_MESSAGE(r.error ? r.error->message : "", !r.error);
+    CPPUNIT_ASSERT(r.media.bytes == rest_api_test::media_bytes());
+    CPPUNIT_ASSERT_EQUAL(std::string("image/png"), r.media.mime_type);
+    CPPUNIT_ASSERT_EQUAL(2, tls.heads.load() + tls.gets.load());
+
+    rest_api_test::MediaServer wrong_name(other);
+    auto mismatch = MediaFetcher(allow_).fetch(wrong_name.url("/img.png"));
+    CPPUNIT_ASSERT(mismatch.error.has_value());
+    CPPUNIT_ASSERT_EQUAL(502, mismatch.error->http_status);
+    CPPUNIT_ASSERT_EQUAL(0, wrong_name.heads.load() + wrong_name.gets.load());
+
+    MediaFetchOptions strict = allow_;
+    strict.allow_private_urls = false;
+    auto refused = MediaFetcher(strict).fetch(tls.url("/img.png"));
+    CPPUNIT_ASSERT(refused.error.has_value());
+    CPPUNIT_ASSERT_EQUAL(400, refused.error->http_status);
+    CPPUNIT_ASSERT_EQUAL(2, tls.heads.load() + tls.gets.load());  // refused before any connection
+  }
+
   void fetchImageByteIdentical() {
     auto r = MediaFetcher(allow_).fetch(server_.url("/img.png"));
     CPPUNIT_ASSERT_MESSAGE(r.error ? r.error->message : "", !r.error);
