@@ -739,7 +739,7 @@ void Messenger::handle_message(const Node& node) {
         outcome.why = !ct ? "empty enc" : "no Signal address for " + sender_signal.to_string();
         break;
       }
-      signal::SignalResult<signal::Decrypted> dec = signal::SignalError{signal::SignalErrorCode::invalid_input, "unknown enc type " + type};
+      Result<signal::Decrypted, signal::SignalError> dec = signal::SignalError{signal::SignalErrorCode::invalid_input, "unknown enc type " + type};
       if (type == "pkmsg") {
         dec = signal_->decrypt_pkmsg(address.value(), *ct);
       } else if (type == "msg") {
