@@ -189,6 +189,10 @@ class SessionListener final : public engine::client::ClientListener {
     auto session = session_.lock();
     if (!core || !session) return;
     session->set_connected_at(generation_, now_ms());
+    // A fresh pairing has no messenger yet (a resumed login got one before start). This one stays on
+    // the strand, once per pairing: stanzas that follow must find the messenger in place. It comes
+    // first, so sends are possible as soon as possible after `connected`.
+    if (!session->messenger()) core->make_messenger(session, generation_);
     // Who we are comes from the credentials (a resumed login has no pairing event): a database read,
     // so it runs on the store executor, not on this loop thread shared with every other agent.
     const std::uint64_t generation = generation_;
@@ -210,9 +214,7 @@ class SessionListener final : public engine::client::ClientListener {
       }
     });
     if (!taken) log::warn("sessions: the store executor is full; our JID shows after the next login", {{"agent", session->agent_id()}});
-    // A fresh pairing has no messenger yet (a resumed login got one before start). This one stays on
-    // the strand, once per pairing: stanzas that follow must find the messenger in place.
-    if (!session->messenger()) core->make_messenger(session, generation_);
+
     if (auto messenger = session->messenger()) messenger->send_presence_available();
   }
 
