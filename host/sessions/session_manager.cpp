@@ -212,15 +212,32 @@ class SessionListener final : public engine::client::ClientListener {
     auto session = session_.lock();
     if (!core || !session) return;
     session->set_connected_at(generation_, now_ms());
-    // Who we are comes from the credentials (a resumed login has no pairing event).
-    auto loaded = core->credentials->load(session->agent_id());
-    if (loaded.ok() && loaded->has_value() && (*loaded)->device_jid) {
-      const auto& creds = **loaded;
-      session->set_me(generation_, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name,
-                      creds.lid ? creds.lid->to_string() : std::string());
-    }
-    // A fresh pairing has no messenger yet (a resumed login got one before start).
+    // A fresh pairing has no messenger yet (a resumed login got one before start). This one stays on
+    // the strand, once per pairing: stanzas that follow must find the messenger in place. It comes
+    // first, so sends are possible as soon as possible after `connected`.
     if (!session->messenger()) core->make_messenger(session, generation_);
+    // Who we are comes from the credentials (a resumed login has no pairing event): a database read,
+    // so it runs on the store executor, not on this loop thread shared with every other agent.
+    const std::uint64_t generation = generation_;
+    std::weak_ptr<SessionManager::Core> weak_core = core_;
+    std::weak_ptr<Session> weak_session = session_;
+    const bool taken = engine::client::default_store_executor()->post([weak_core, weak_session, generation] {
+      auto core = weak_core.lock();
+      auto session = weak_session.lock();
+      if (!core || !session) return;
+      auto loaded = core->credentials->load(session->agent_id());
+      if (!loaded.ok()) {
+        log::warn("sessions: cannot read who we are", {{"agent", session->agent_id()}, {"error", loaded.error().message}});
+        return;
+      }
+      if (loaded->has_value() && (*loaded)->device_jid) {
+        const auto& creds = **loaded;
+        session->set_me(generation, creds.device_jid->to_string(), creds.device_jid->user, creds.push_name,
+                        creds.lid ? creds.lid->to_string() : std::string());
+      }
+    });
+    if (!taken) log::warn("sessions: the store executor is full; our JID shows after the next login", {{"agent", session->agent_id()}});
+
     if (auto messenger = session->messenger()) messenger->send_presence_available();
   }
 
@@ -361,6 +378,10 @@ std::unique_ptr<SessionManager> SessionManager::create(std::shared_ptr<store::Da
     error = "sessions: no database";
     return nullptr;
   }
+  // The process's fixed helper pools, started now rather than by the first agent: credential IO and
+  // media transfers run there, never on the loop threads (their size does not grow with agents).
+  (void)engine::client::default_store_executor();
+  (void)engine::messaging::default_media_executor();
   auto config = make_client_config(options.engine);
   if (!config.ok()) {
     error = "sessions: " + config.error().message;
@@ -958,9 +979,20 @@ Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
   auto messenger = session->messenger();
   if (!messenger) return fail(WABOT_ERR_NOT_READY, "SESSION_NOT_READY: agent " + send.agent_id + " has no messaging session yet");
   media.data.assign(send.data.begin(), send.data.end());
-  // Blocking (upload, then the send until the server ack); this runs on the caller's thread, never on
-  // the connection's, as Messenger::send_media requires. Its own upload/iq/ack timeouts bound it.
-  auto sent = messenger->send_media(to.value(), media);
+  // The plugin call blocks until the upload and the server ack; the work itself runs on the media
+  // executor and the connection, and its own upload/iq/ack timeouts bound it (this wait only guards
+  // against a lost callback).
+  auto done = std::make_shared<std::promise<engine::Result<engine::messaging::SentMessage>>>();
+  auto finished = done->get_future();
+  const auto kind = media.kind;
+  const std::string caption = media.caption, mimetype = media.mimetype;
+  messenger->send_media(to.value(), std::move(media),
+                        [done](engine::Result<engine::messaging::SentMessage> r) { done->set_value(std::move(r)); });
+  const auto guard_ms = 2 * core_->options.send_timeout_ms + 120'000;
+  engine::Result<engine::messaging::SentMessage> sent =
+      finished.wait_for(std::chrono::milliseconds(guard_ms)) == std::future_status::ready
+          ? finished.get()
+          : engine::Result<engine::messaging::SentMessage>(engine::Error(engine::ErrorCode::timeout, "the media send did not complete"));
   if (!sent.ok()) {
     switch (sent.error().code) {
       case engine::ErrorCode::timeout:
@@ -972,8 +1004,8 @@ Result<std::string> SessionManager::send_media(const plugins::MediaSend& send) {
     }
   }
   const auto& ack = sent.value();
-  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), engine::messaging::to_string(media.kind),
-                    message_type_of(media.kind), media.caption, media.mimetype, {}, {}};
+  SentRecord record{send.agent_id, send.trace_id, to->to_string(), to->is_group(), engine::messaging::to_string(kind),
+                    message_type_of(kind), caption, mimetype, {}, {}};
   record_sent(session, ack, record);
   return ack.id;
 }

@@ -6,6 +6,10 @@
 
 #include <Poco/Base64Encoder.h>
 
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -51,6 +55,9 @@ class BaileysInteropTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(lid_group_both_ways);
   CPPUNIT_TEST(image_and_document_both_ways_byte_identical);
   CPPUNIT_TEST(our_other_device_gets_a_device_sent_copy);
+  CPPUNIT_TEST(send_media_from_a_listener_callback);
+  CPPUNIT_TEST(pn_group_retry_carries_the_sender_key);
+  CPPUNIT_TEST(lid_group_retry_carries_the_sender_key);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -254,7 +261,7 @@ class BaileysInteropTest : public CppUnit::TestFixture {
                           Case{messaging::MediaKind::document, "document", doc, "application/pdf", "report.pdf"}}) {
       // Engine → Baileys: upload, send, Baileys downloads the same bytes.
       messaging::OutgoingMedia out{c.kind, c.data, c.mimetype, c.file_name, "caption " + c.peer_kind};
-      auto sent = engine_->messenger().send_media(peer_jid_, out);
+      auto sent = engine_->send_media(peer_jid_, out);
       CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
       auto got = peer_->call("waitMessage", WaPeerProcess::args({{"messageId", sent->id}, {"timeout_ms", 30000}}));
       CPPUNIT_ASSERT_EQUAL(c.peer_kind, got->getValue<std::string>("type"));
@@ -276,7 +283,7 @@ class BaileysInteropTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(in.media && in.media->kind == c.kind);
       CPPUNIT_ASSERT_EQUAL(c.mimetype, in.media->mimetype);
       CPPUNIT_ASSERT_EQUAL(std::uint64_t(c.data.size()), in.media->file_length);
-      auto body = engine_->messenger().download_media(*in.media);
+      auto body = engine_->download_media(*in.media);
       CPPUNIT_ASSERT_MESSAGE(body.ok() ? "" : body.error().message, body.ok());
       CPPUNIT_ASSERT(body.value() == c.data);
     }
@@ -284,7 +291,7 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     messaging::InboundMessage last = engine_->events().messages().back();
     CPPUNIT_ASSERT(last.media);
     last.media->media_key[0] ^= 1;
-    CPPUNIT_ASSERT(!engine_->messenger().download_media(*last.media).ok());
+    CPPUNIT_ASSERT(!engine_->download_media(*last.media).ok());
   }
 
   void our_other_device_gets_a_device_sent_copy() {
@@ -306,10 +313,135 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(sent->chat.to_string(), copy.chat.to_string());  // the peer's chat, not ours
   }
 
+  void send_media_from_a_listener_callback() {
+    // The listener runs on the connection's thread; send_media returns at once and its upload runs
+    // on the media workers, so this neither deadlocks nor stalls the connection.
+    establish();
+    media::RgbImage img;
+    img.width = 32, img.height = 32;
+    img.pixels.assign(32 * 32 * 3, 0x40);
+    auto jpeg = media::encode_jpeg(img, 80);
+    CPPUNIT_ASSERT(jpeg.ok());
+    auto result = std::make_shared<std::promise<Result<messaging::SentMessage>>>();
+    auto fut = result->get_future();
+    auto messenger = engine_->messenger().shared_from_this();
+    auto once = std::make_shared<std::once_flag>();
+    engine_->events().set_on_message([=](const messaging::InboundMessage& m) {
+      if (m.text != "send me a picture") return;
+      std::call_once(*once, [&] {
+        messenger->send_media(m.chat, {messaging::MediaKind::image, jpeg.value(), "image/jpeg", "", "from the callback"},
+                              [result](Result<messaging::SentMessage> r) { result->set_value(std::move(r)); });
+      });
+    });
+    peer_->call("sendText", WaPeerProcess::args({{"to", engine_->pn_user().to_string()}, {"text", std::string("send me a picture")}}));
+    CPPUNIT_ASSERT_MESSAGE("send_media from the listener never completed", fut.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    auto sent = fut.get();
+    engine_->events().set_on_message(nullptr);
+    CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
+    auto got = peer_->call("waitMessage", WaPeerProcess::args({{"messageId", sent->id}, {"timeout_ms", 30000}}));
+    CPPUNIT_ASSERT_EQUAL(std::string("image"), got->getValue<std::string>("type"));
+    auto dl = peer_->call("download", WaPeerProcess::args({{"messageId", sent->id}}));
+    CPPUNIT_ASSERT_EQUAL(hex(crypto::sha256(jpeg.value())), dl->getValue<std::string>("sha256"));
+    // The connection kept working meanwhile: a text still goes both ways.
+    establish();
+  }
+
+  void pn_group_retry_carries_the_sender_key() { group_retry("pn"); }
+  void lid_group_retry_carries_the_sender_key() { group_retry("lid"); }
+
   void pn_group_both_ways() { group_both_ways("pn"); }
   void lid_group_both_ways() { group_both_ways("lid"); }
 
  private:
+  void group_retry(const std::string& mode) {
+    const Jid group = create_group(mode);
+    auto first = engine_->send_text(group, "before the loss " + mode);
+    CPPUNIT_ASSERT_MESSAGE(first.ok() ? "" : first.error().message, first.ok());
+    peer_->call("waitMessage", WaPeerProcess::args({{"text", "before the loss " + mode}, {"timeout_ms", 30000}}));
+
+    // The peer loses its 1:1 sessions with us: our next group message's key share (a pkmsg on a
+    // prekey it already used) cannot be decrypted there, the peer sends retry receipts (the second
+    // with fresh keys), and we answer each with a pkmsg/msg carrying the message and our sender key
+    // distribution, addressed to the group with the device as participant. (The peer's driver keeps
+    // its copy of our sender key, so the skmsg itself still decrypts there; that the key inside the
+    // retry alone suffices is MessengerFakeServerTest::group_retry_is_a_direct_message_carrying_the_sender_key.)
+    peer_->call("forgetSession", WaPeerProcess::args({{"jid", engine_->pn_user().to_string()}}));
+    const std::string text = "after your session loss in group " + mode;
+    auto sent = engine_->send_text(group, text);
+    CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
+    auto got = peer_->call("waitMessage", WaPeerProcess::args({{"text", text}, {"timeout_ms", 60000}}));
+    CPPUNIT_ASSERT_EQUAL(sent->id, got->getValue<std::string>("id"));
+    CPPUNIT_ASSERT_EQUAL(group.to_string(), got->getValue<std::string>("chat"));
+    auto stats = sim_->get("/stats").second;
+    CPPUNIT_ASSERT_MESSAGE(stats, stats.find("\"retry\"") != std::string::npos);
+    // The resends reach the peer as 1:1 Signal messages (no skmsg): the answers to its retry receipts,
+    // the last one on the session rebuilt from the keys the peer sent with its second retry.
+    CPPUNIT_ASSERT_MESSAGE(sim_->get("/relayed?id=" + sent->id).second, poll_until([&] { return retry_answers(sent->id) >= 2; }));
+    const long retries_before = retry_receipts();
+
+    // A following group message is one skmsg, and the peer decrypts it with the key from the retry.
+    const std::string after = "and the next one in group " + mode;
+    auto next = engine_->send_text(group, after);
+    CPPUNIT_ASSERT_MESSAGE(next.ok() ? "" : next.error().message, next.ok());
+    auto got_next = peer_->call("waitMessage", WaPeerProcess::args({{"text", after}, {"timeout_ms", 30000}}));
+    CPPUNIT_ASSERT_EQUAL(next->id, got_next->getValue<std::string>("id"));
+    auto next_types = enc_types_to(*sim_, next->id, peer_jid_.user);
+    CPPUNIT_ASSERT_MESSAGE(sim_->get("/relayed?id=" + next->id).second,
+                           std::find(next_types.begin(), next_types.end(), "skmsg") != next_types.end());
+    // ... and its key share decrypted on the rebuilt session: no retry was asked for it.
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(sim_->get("/stats").second, retries_before, retry_receipts());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), retry_answers(next->id));
+  }
+
+  // Relays of `id` to the peer without an skmsg: our answers to its retry receipts.
+  std::size_t retry_answers(const std::string& id) {
+    auto r = sim_->get("/relayed?id=" + id);
+    auto obj = Poco::JSON::Parser().parse(r.second).extract<Poco::JSON::Object::Ptr>();
+    auto arr = obj->getArray("relayed");
+    std::size_t n = 0;
+    for (std::size_t i = 0; arr && i < arr->size(); ++i) {
+      auto e = arr->getObject(static_cast<unsigned>(i));
+      if (e->getValue<std::string>("to").find(peer_jid_.user) == std::string::npos) continue;
+      auto types = e->getArray("encTypes");
+      bool sk = false;
+      for (std::size_t j = 0; types && j < types->size(); ++j) sk = sk || types->getElement<std::string>(static_cast<unsigned>(j)) == "skmsg";
+      n += !sk;
+    }
+    return n;
+  }
+
+  // Retry receipts the simulator relayed so far.
+  long retry_receipts() {
+    auto obj = Poco::JSON::Parser().parse(sim_->get("/stats").second).extract<Poco::JSON::Object::Ptr>();
+    auto receipts = obj->getObject("receipts");
+    return receipts && receipts->has("retry") ? receipts->getValue<long>("retry") : 0;
+  }
+
+  // Polls the simulator's HTTP view until `pred` holds or 30 s pass.
+  bool poll_until(const std::function<bool()>& pred) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::mutex mu;
+    std::condition_variable cv;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    return pred();
+  }
+
+  Jid create_group(const std::string& mode) {
+    auto set = sim_->post("/settings", "{\"groupAddressingMode\":\"" + mode + "\"}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(set.second, 200, set.first);
+    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
+    members->add(engine_->pn_user().to_string());
+    auto a = WaPeerProcess::args({{"subject", "group " + mode}});
+    a->set("participants", members);
+    auto created = peer_->call("createGroup", a);
+    CPPUNIT_ASSERT_EQUAL(mode, created->getValue<std::string>("addressingMode"));
+    return Jid::parse(created->getValue<std::string>("jid")).value();
+  }
+
   void group_both_ways(const std::string& mode) {
     auto set = sim_->post("/settings", "{\"groupAddressingMode\":\"" + mode + "\"}");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(set.second, 200, set.first);

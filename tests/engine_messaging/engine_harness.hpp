@@ -36,7 +36,20 @@ namespace wabot::engine::test {
 // Records the messaging layer's events and lets tests wait on conditions.
 class MessagingRecorder : public messaging::MessagingListener {
  public:
-  void on_message(const messaging::InboundMessage& m) override { add([&] { messages_.push_back(m); }); }
+  void on_message(const messaging::InboundMessage& m) override {
+    add([&] { messages_.push_back(m); });
+    std::function<void(const messaging::InboundMessage&)> hook;
+    {
+      std::lock_guard lock(mu_);
+      hook = on_message_hook_;
+    }
+    if (hook) hook(m);  // on the connection's thread, as an application's listener would run
+  }
+  // Called for every inbound message, after it is recorded (tests that act from inside the callback).
+  void set_on_message(std::function<void(const messaging::InboundMessage&)> hook) {
+    std::lock_guard lock(mu_);
+    on_message_hook_ = std::move(hook);
+  }
   void on_receipt(const messaging::ReceiptEvent& r) override { add([&] { receipts_.push_back(r); }); }
   void on_undecryptable(const std::string& id, const Jid&, const std::string& why) override {
     add([&] { undecryptable_.push_back(id + ": " + why); });
@@ -83,6 +96,7 @@ class MessagingRecorder : public messaging::MessagingListener {
   std::vector<messaging::InboundMessage> messages_;
   std::vector<messaging::ReceiptEvent> receipts_;
   std::vector<std::string> undecryptable_;
+  std::function<void(const messaging::InboundMessage&)> on_message_hook_;
 };
 
 // One wabot agent: database-backed stores, a Client, and a Messenger once linked.
@@ -145,6 +159,24 @@ class EngineAgent {
                           [done](Result<messaging::SentMessage> r) { done->set_value(std::move(r)); });
     if (fut.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
       return Error(ErrorCode::timeout, "send callback never ran");
+    return fut.get();
+  }
+
+  // Uploads and sends media, waiting for the server ack (or the error).
+  Result<messaging::SentMessage> send_media(const Jid& to, messaging::OutgoingMedia media) {
+    auto done = std::make_shared<std::promise<Result<messaging::SentMessage>>>();
+    auto fut = done->get_future();
+    messenger_->send_media(to, std::move(media), [done](Result<messaging::SentMessage> r) { done->set_value(std::move(r)); });
+    if (fut.wait_for(std::chrono::seconds(90)) != std::future_status::ready) return Error(ErrorCode::timeout, "media send callback never ran");
+    return fut.get();
+  }
+
+  // Downloads and verifies inbound media, waiting for the result.
+  Result<Bytes> download_media(const messaging::MediaDescriptor& d) {
+    auto done = std::make_shared<std::promise<Result<Bytes>>>();
+    auto fut = done->get_future();
+    messenger_->download_media(d, [done](Result<Bytes> r) { done->set_value(std::move(r)); });
+    if (fut.wait_for(std::chrono::seconds(90)) != std::future_status::ready) return Error(ErrorCode::timeout, "download callback never ran");
     return fut.get();
   }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Messenger against a scripted server (a StanzaChannel test double answering usync, prekey and
 // ack requests by hand) and a second Signal party: stanza shape of a first send, server ack error
-// codes and timeouts as errors, privacy tokens attached, receipts vs nack/retry on receive, phash hash.
+// codes and timeouts as errors, privacy tokens attached, receipts vs nack/retry on receive, phash hash,
+// and the answer to a group retry (a direct pkmsg/msg with our sender key, to the group + participant).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <deque>
@@ -39,6 +40,10 @@ class ScriptedChannel : public StanzaChannel {
     Pending p = std::move(pending_.front());
     pending_.pop_front();
     return p;
+  }
+  void push_front(Pending p) {
+    std::lock_guard lock(mu_);
+    pending_.push_front(std::move(p));
   }
   std::size_t pending() {
     std::lock_guard lock(mu_);
@@ -85,6 +90,7 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(privacy_token_is_attached);
   CPPUNIT_TEST(receives_then_receipts_or_asks_for_a_retry);
   CPPUNIT_TEST(participant_hash_matches_the_reference);
+  CPPUNIT_TEST(group_retry_is_a_direct_message_carrying_the_sender_key);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -227,6 +233,86 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("500"), last.attr_or("error"));
   }
 
+  void group_retry_is_a_direct_message_carrying_the_sender_key() {
+    const Jid group("120363000000000001", server::group);
+    const Jid peer_device(kPeerLid.user, server::lid, 1);
+    auto first = start_group_send(group, "hi group");
+    // Group metadata (LID group: the peer and us), then the members' devices, then the peer's bundle.
+    auto meta = channel_->take();
+    CPPUNIT_ASSERT_EQUAL(std::string("w:g2"), meta.node.attr_or("xmlns"));
+    meta.callback(Node("iq", {{"type", "result"}},
+                       NodeList{Node("group", {{"id", group.user}, {"subject", "g"}, {"addressing_mode", "lid"}},
+                                     NodeList{Node("participant", {{"jid", kPeerLid}, {"phone_number", kPeerPn}}),
+                                              Node("participant", {{"jid", kOwnLid.to_non_ad()}, {"phone_number", kOwnPn.to_non_ad()}})})}));
+    auto usync = channel_->take();
+    auto devices = [](std::uint16_t id) {
+      return Node("devices", {}, NodeList{Node("device-list", {}, NodeList{Node("device", {{"id", std::to_string(id)}, {"key-index", "1"}})})});
+    };
+    usync.callback(Node("iq", {{"type", "result"}},
+                        NodeList{Node("usync", {}, NodeList{Node("list", {}, NodeList{Node("user", {{"jid", kPeerLid}}, NodeList{devices(1)}),
+                                                                                      Node("user", {{"jid", kOwnLid.to_non_ad()}}, NodeList{devices(2)})})})}));
+    answer_bundle_fetch();
+    auto original = channel_->take();
+    CPPUNIT_ASSERT_EQUAL(std::string("message"), original.node.tag);
+    const std::string id = original.node.attr_or("id");
+    original.callback(Node("ack", {{"class", "message"}, {"id", id}, {"t", "1700000000"}}));
+    CPPUNIT_ASSERT(first->done && first->value.ok());
+    // The peer opens its session from the key share's pkmsg, but never saw our sender key (its
+    // sender-key store was lost): it asks for a retry of the group message.
+    const Node* share = original.node.child("participants")->child("to");
+    const auto our_address = store::SignalAddress{kOwnLid.user + "_1", 2};
+    CPPUNIT_ASSERT(peer_->signal->decrypt_pkmsg(our_address, *share->child("enc")->bytes()).ok());
+    messenger_->handle_node(Node("receipt", {{"from", group}, {"participant", peer_device}, {"id", id}, {"type", "retry"}, {"t", "1700000001"}},
+                                 NodeList{Node("retry", {{"count", "1"}, {"id", id}, {"t", "1700000000"}, {"v", "1"}}),
+                                          Node("registration", {}, be(77, 4))}));
+    auto resend = channel_->take();
+    // whatsmeow's shape: to = the group, participant = the device, t, no device_fanout, one direct <enc count>.
+    CPPUNIT_ASSERT_EQUAL(std::string("message"), resend.node.tag);
+    CPPUNIT_ASSERT_EQUAL(id, resend.node.attr_or("id"));
+    CPPUNIT_ASSERT_EQUAL(group.to_string(), resend.node.attr_or("to"));
+    CPPUNIT_ASSERT_EQUAL(peer_device.to_string(), resend.node.attr_or("participant"));
+    CPPUNIT_ASSERT_EQUAL(std::string("1700000000"), resend.node.attr_or("t"));
+    CPPUNIT_ASSERT(!resend.node.attr("device_fanout"));
+    CPPUNIT_ASSERT(!resend.node.child("participants"));
+    const Node* enc = resend.node.child("enc");
+    CPPUNIT_ASSERT(enc);
+    // Still a pkmsg: the peer has not answered on this session yet, so it carries our device identity.
+    CPPUNIT_ASSERT_EQUAL(std::string("pkmsg"), enc->attr_or("type"));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), enc->attr_or("count"));
+    CPPUNIT_ASSERT(resend.node.child("device-identity"));
+    auto plain = peer_->signal->decrypt_pkmsg(our_address, *enc->bytes());
+    CPPUNIT_ASSERT_MESSAGE(plain.ok() ? "" : plain.error().message, plain.ok());
+    auto unpadded = signal::unpad_message(plain->plaintext);
+    CPPUNIT_ASSERT(unpadded.ok());
+    wabot::proto::Message m;
+    CPPUNIT_ASSERT(m.ParseFromArray(unpadded->data(), static_cast<int>(unpadded->size())));
+    CPPUNIT_ASSERT_EQUAL(std::string("hi group"), m.conversation());
+    CPPUNIT_ASSERT(m.has_sender_key_distribution_message());
+    CPPUNIT_ASSERT_EQUAL(group.to_string(), m.sender_key_distribution_message().group_id());
+    const auto& raw = m.sender_key_distribution_message().axolotl_sender_key_distribution_message();
+    const signal::SenderKeyName our_key{group.to_string(), our_address};
+    CPPUNIT_ASSERT(peer_->signal->process_sender_key_distribution(
+                                     our_key, crypto::ByteView(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()))
+                       .ok());
+    resend.callback(Node("ack", {{"class", "message"}, {"id", id}, {"t", "1700000002"}}));
+    // With that key the peer decrypts our next group message, a plain skmsg.
+    auto second = start_group_send(group, "next in group");
+    auto next = channel_->take();
+    const Node* sk = nullptr;
+    for (const Node& c : *next.node.children())
+      if (c.tag == "enc" && c.attr_or("type") == "skmsg") sk = &c;
+    CPPUNIT_ASSERT(sk);
+    auto group_plain = peer_->signal->group_decrypt(our_key, *sk->bytes());
+    CPPUNIT_ASSERT_MESSAGE(group_plain.ok() ? "" : group_plain.error().message, group_plain.ok());
+    auto text = signal::unpad_message(group_plain.value());
+    CPPUNIT_ASSERT(text.ok());
+    wabot::proto::Message m2;
+    CPPUNIT_ASSERT(m2.ParseFromArray(text->data(), static_cast<int>(text->size())));
+    CPPUNIT_ASSERT_EQUAL(std::string("next in group"), m2.conversation());
+    next.callback(Node("ack", {{"class", "message"}, {"id", next.node.attr_or("id")}}));
+    CPPUNIT_ASSERT(second->done && second->value.ok());
+  }
+
   void participant_hash_matches_the_reference() {
     std::vector<Jid> d{Jid("111111111111111", server::lid, 0), Jid("111111111111111", server::lid, 3),
                        Jid("222222222222222", server::lid, 0), Jid("222222222222222", server::lid, 7)};
@@ -254,6 +340,15 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
     return r;
   }
 
+  std::shared_ptr<SendResult> start_group_send(const Jid& group, const std::string& text) {
+    auto r = std::make_shared<SendResult>();
+    messenger_->send_text({group, text, {}, std::nullopt}, [r](Result<SentMessage> v) {
+      r->done = true;
+      r->value = std::move(v);
+    });
+    return r;
+  }
+
   // Answers the usync (peer: devices 0 and 1 + LID; us: 0 and 2) and the bundle fetch; returns the
   // message stanza's pending request.
   ScriptedChannel::Pending answer_usync_and_bundle() {
@@ -267,8 +362,21 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
     NodeList users{Node("user", {{"jid", kPeerPn}}, NodeList{devices({0, 1}), Node("lid", {{"val", kPeerLid}})}),
                    Node("user", {{"jid", kOwnPn.to_non_ad()}}, NodeList{devices({0, 2}), Node("lid", {{"val", kOwnLid.to_non_ad()}})})};
     usync.callback(Node("iq", {{"type", "result"}}, NodeList{Node("usync", {}, NodeList{Node("list", {}, std::move(users))})}));
+    if (channel_->pending() == 1 && peek_tag() == "message") return channel_->take();  // sessions existed already
+    answer_bundle_fetch();
+    return channel_->take();
+  }
+
+  std::string peek_tag() {
+    auto p = channel_->take();
+    std::string tag = p.node.tag;
+    channel_->push_front(std::move(p));
+    return tag;
+  }
+
+  // Answers the pending prekey fetch: every device asked for gets a bundle of the peer party.
+  void answer_bundle_fetch() {
     auto fetch = channel_->take();
-    if (fetch.node.tag == "message") return fetch;  // sessions existed already
     CPPUNIT_ASSERT_EQUAL(std::string("encrypt"), fetch.node.attr_or("xmlns"));
     NodeList list;
     for (const Node* u : fetch.node.child("key")->children_named("user")) {
@@ -285,7 +393,6 @@ class MessengerFakeServerTest : public CppUnit::TestFixture {
                                                             Node("value", {}, Bytes(pre[0].key_pair.public_key.begin(), pre[0].key_pair.public_key.end()))})}));
     }
     fetch.callback(Node("iq", {{"type", "result"}}, NodeList{Node("list", {}, std::move(list))}));
-    return channel_->take();
   }
 
   std::shared_ptr<ScriptedChannel> channel_;

@@ -63,6 +63,8 @@ class ClientScaleTest : public CppUnit::TestFixture {
     std::vector<std::shared_ptr<test::RecordingListener>> listeners;
     std::vector<std::shared_ptr<Client>> clients;
     {
+      // The process-wide store executor (a fixed pool for credential IO) is not per agent: start it first.
+      (void)default_store_executor();
       const long threads_before = proc_status("Threads");
       const long rss_before_kb = proc_status("VmRSS");
       // One agent at a time through the QR: the simulator plays every phone and answers scans in turn.

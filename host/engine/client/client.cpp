@@ -50,6 +50,11 @@ void notify(const std::string& agent, const char* what, F&& f) {
 
 }  // namespace
 
+std::shared_ptr<BlockingExecutor> default_store_executor() {
+  static const auto executor = std::make_shared<BlockingExecutor>("store", 2);
+  return executor;
+}
+
 std::shared_ptr<Client> Client::create(transport::EventLoop& loop, ClientConfig config,
                                        std::shared_ptr<store::CredentialsStore> credentials,
                                        std::shared_ptr<PreKeyStore> prekeys, std::shared_ptr<ClientListener> listener) {
@@ -61,6 +66,7 @@ Client::Client(transport::EventLoop& loop, ClientConfig config, std::shared_ptr<
                std::shared_ptr<PreKeyStore> prekeys, std::shared_ptr<ClientListener> listener)
     : loop_(loop), strand_(loop.make_strand()), config_(std::move(config)), credentials_store_(std::move(credentials)),
       prekeys_(std::move(prekeys)), listener_(std::move(listener)),
+      store_executor_(config_.store_executor ? config_.store_executor : default_store_executor()),
       codec_(std::vector<std::uint8_t>(noise::kWaIntroHeader.begin(), noise::kWaIntroHeader.end())),
       backoff_(config_.reconnect_initial_delay_ms, config_.reconnect_max_delay_ms, config_.reconnect_jitter, random_u64()),
       handshake_timer_(strand_), keepalive_timer_(strand_), reconnect_timer_(strand_), qr_timer_(strand_) {
@@ -87,8 +93,10 @@ void Client::logout() {
   net::post(strand_, [self = shared_from_this()] {
     auto finish = [self] {
       if (self->state_ == ClientState::logged_out) return;  // the server's 401 may have settled it first
-      self->clear_credentials();
-      self->terminate(ClientState::logged_out, DisconnectReason::logged_out, "logged out by us");
+      self->clear_credentials_then([self] {
+        if (self->state_ == ClientState::logged_out) return;
+        self->terminate(ClientState::logged_out, DisconnectReason::logged_out, "logged out by us");
+      });
     };
     if (self->phase_ != Phase::transport || !self->creds_ || !self->creds_->is_linked()) return finish();
     Node iq("iq", {{"to", server_jid()}, {"type", "set"}, {"xmlns", "md"}},
@@ -125,20 +133,33 @@ void Client::do_start() {
   log::Scope scope("", config_.agent_id);
   set_state(ClientState::starting);
   if (!credentials_store_) return terminate(ClientState::disconnected, DisconnectReason::store_failed, "no credentials store");
-  auto loaded = credentials_store_->load(config_.agent_id);
+  // The store may be a database: load off the loop, continue on the strand.
+  auto store = credentials_store_;
+  const std::string agent = config_.agent_id;
+  run_blocking<Result<std::optional<store::Credentials>>>(
+      "load credentials", [store, agent] { return store->load(agent); },
+      [this](const Result<std::optional<store::Credentials>>& loaded) { start_with(loaded); });
+}
+
+void Client::start_with(const Result<std::optional<store::Credentials>>& loaded) {
+  if (!running_) return;  // stopped while loading
+  log::Scope scope("", config_.agent_id);
   if (!loaded) {
     return terminate(ClientState::disconnected, DisconnectReason::store_failed,
                      "failed to load credentials of agent " + config_.agent_id + ": " + loaded.error().message);
   }
   if (loaded->has_value()) {
-    creds_ = std::move(**loaded);
-  } else {
-    creds_ = pairing::generate_credentials();
-    creds_->push_name = config_.identity.push_name;
-    if (auto s = save_credentials(); !s)
-      return terminate(ClientState::disconnected, DisconnectReason::store_failed, s.error().message);
+    creds_ = **loaded;
+    return connect_now();
   }
-  connect_now();
+  store::Credentials fresh = pairing::generate_credentials();
+  fresh.push_name = config_.identity.push_name;
+  creds_ = fresh;
+  save_credentials(std::move(fresh), [this](const Status& saved) {
+    if (!running_) return;
+    if (!saved) return terminate(ClientState::disconnected, DisconnectReason::store_failed, saved.error().message);
+    connect_now();
+  });
 }
 
 void Client::connect_now() {
@@ -330,13 +351,20 @@ void Client::handle_pair_success(const Node& node) {
   }
   if (updated.push_name.empty()) updated.push_name = config_.identity.push_name;
   // Persist before answering: a crash after the reply but before the save would leave the phone
-  // listing a device we cannot log in as.
-  std::optional<store::Credentials> previous = std::move(creds_);
-  creds_ = std::move(updated);
-  if (auto s = save_credentials(); !s) {
-    creds_ = std::move(previous);
-    return terminate(ClientState::disconnected, DisconnectReason::store_failed, s.error().message);
-  }
+  // listing a device we cannot log in as. The save runs off the loop; the answer waits for it.
+  const std::uint64_t gen = generation_;
+  save_credentials(updated, [this, gen, updated, r](const Status& saved) {
+    if (!running_ || gen != generation_) {
+      log::warn("engine: the connection ended while saving the paired credentials", {{"agent", config_.agent_id}});
+      return;
+    }
+    if (!saved) return terminate(ClientState::disconnected, DisconnectReason::store_failed, saved.error().message);
+    creds_ = updated;
+    finish_pairing(r);
+  });
+}
+
+void Client::finish_pairing(const pairing::PairSuccess& r) {
   send_raw_node(r.reply);
   if (r.server_time_s) server_time_offset_s_ = *r.server_time_s - static_cast<std::int64_t>(now_unix_s());
   set_state(ClientState::pairing);
@@ -352,7 +380,9 @@ void Client::handle_success(const Node& node) {
   if (!creds_->lid) {
     if (auto lid = node.attr_jid("lid")) {
       creds_->lid = *lid;
-      if (auto s = save_credentials(); !s) log::warn("engine: cannot save the LID", {{"agent", config_.agent_id}, {"error", s.error().message}});
+      save_credentials(*creds_, [this](const Status& saved) {
+        if (!saved) log::warn("engine: cannot save the LID", {{"agent", config_.agent_id}, {"error", saved.error().message}});
+      });
     }
   }
   if (auto t = node.attr("t")) {
@@ -386,19 +416,31 @@ void Client::check_pre_keys() {
     auto count = parse_prekey_count(*reply);
     if (!count) return log::warn("engine: prekey count reply without a count", {{"agent", self->config_.agent_id}});
     if (*count >= self->config_.min_pre_key_count) return;
-    auto keys = self->prekeys_->generate_pre_keys(self->config_.agent_id, self->config_.pre_key_upload_count);
-    if (!keys || keys->empty())
-      return log::error("engine: cannot generate prekeys", {{"agent", self->config_.agent_id}, {"error", keys ? "none" : keys.error().message}});
-    std::uint32_t max_id = keys->back().id;
-    self->send_iq_now(prekey_upload_iq("", *self->creds_, *keys), [weak, max_id](Result<Node> r) {
+    // Generating persists the private halves: a store call, off the loop.
+    auto prekeys = self->prekeys_;
+    const std::string agent = self->config_.agent_id;
+    const std::size_t n = self->config_.pre_key_upload_count;
+    self->run_blocking<Result<std::vector<PreKey>>>("generate prekeys", [prekeys, agent, n] { return prekeys->generate_pre_keys(agent, n); },
+                                                    [weak](const Result<std::vector<PreKey>>& keys) {
       auto self = weak.lock();
-      if (!self) return;
-      if (!r || r->attr_or("type") != "result")
-        return log::warn("engine: prekey upload refused", {{"agent", self->config_.agent_id}});
-      if (auto s = self->prekeys_->mark_uploaded(self->config_.agent_id, max_id); !s)
-        log::warn("engine: cannot mark prekeys uploaded", {{"agent", self->config_.agent_id}, {"error", s.error().message}});
-      log::info("engine: uploaded prekeys", {{"agent", self->config_.agent_id}, {"up_to", std::to_string(max_id)}});
-    }, 0);
+      if (!self || self->phase_ != Phase::transport || !self->creds_) return;
+      if (!keys || keys->empty())
+        return log::error("engine: cannot generate prekeys", {{"agent", self->config_.agent_id}, {"error", keys ? "none" : keys.error().message}});
+      std::uint32_t max_id = keys->back().id;
+      self->send_iq_now(prekey_upload_iq("", *self->creds_, *keys), [weak, max_id](Result<Node> r) {
+        auto self = weak.lock();
+        if (!self) return;
+        if (!r || r->attr_or("type") != "result")
+          return log::warn("engine: prekey upload refused", {{"agent", self->config_.agent_id}});
+        auto prekeys = self->prekeys_;
+        const std::string agent = self->config_.agent_id;
+        self->run_blocking<Status>("mark prekeys uploaded", [prekeys, agent, max_id] { return prekeys->mark_uploaded(agent, max_id); },
+                                   [agent, max_id](const Status& s) {
+          if (!s) return log::warn("engine: cannot mark prekeys uploaded", {{"agent", agent}, {"error", s.error().message}});
+          log::info("engine: uploaded prekeys", {{"agent", agent}, {"up_to", std::to_string(max_id)}});
+        });
+      }, 0);
+    });
   }, 0);
 }
 
@@ -428,11 +470,13 @@ void Client::apply_verdict(const ConnectionVerdict& v) {
     case VerdictAction::restart_now: return drop_connection(v.reason, v.detail, false);
     case VerdictAction::reconnect_backoff: return drop_connection(v.reason, v.detail, true);
     case VerdictAction::logged_out:
-      clear_credentials();
-      return terminate(ClientState::logged_out, v.reason, v.detail);
-    case VerdictAction::auth_failed:
-      clear_credentials();
-      return terminate(ClientState::auth_failed, v.reason, v.detail);
+    case VerdictAction::auth_failed: {
+      // No reconnect while the store forgets the credentials; the final state follows the clear.
+      close_socket();
+      cancel_timers();
+      const ClientState final_state = v.action == VerdictAction::logged_out ? ClientState::logged_out : ClientState::auth_failed;
+      return clear_credentials_then([this, final_state, v] { terminate(final_state, v.reason, v.detail); });
+    }
     case VerdictAction::stop:
     case VerdictAction::unset: return terminate(ClientState::disconnected, v.reason, v.detail);
   }
@@ -538,19 +582,46 @@ void Client::terminate(ClientState state, DisconnectReason reason, const std::st
   set_state(state, reason, detail);
 }
 
-Status Client::save_credentials() {
-  if (!creds_) return Error(ErrorCode::state, "no credentials to save");
-  auto s = credentials_store_->save(config_.agent_id, *creds_);
-  if (!s) return s.error().with_context("failed to save credentials of agent " + config_.agent_id);
-  return s;
+template <class R>
+void Client::run_blocking(const std::string& what, std::function<R()> work, std::function<void(const R&)> done) {
+  std::weak_ptr<Client> weak = weak_from_this();
+  auto shared_done = std::make_shared<std::function<void(const R&)>>(std::move(done));
+  const bool taken = store_executor_->post([weak, work = std::move(work), shared_done] {
+    R result = work();
+    // A live client means a live loop (clients go before their loop), so posting back is safe.
+    auto self = weak.lock();
+    if (!self) return;
+    net::post(self->strand_, [weak, shared_done, result = std::move(result)] {
+      if (weak.lock()) (*shared_done)(result);
+    });
+  });
+  if (!taken) {
+    net::post(strand_, [weak, shared_done, what, agent = config_.agent_id] {
+      if (weak.lock())
+        (*shared_done)(R(Error(ErrorCode::store, "cannot " + what + " of agent " + agent + ": the store executor is full or stopping")));
+    });
+  }
 }
 
-void Client::clear_credentials() {
+void Client::save_credentials(store::Credentials credentials, std::function<void(const Status&)> done) {
+  auto store = credentials_store_;
+  const std::string agent = config_.agent_id;
+  run_blocking<Status>("save credentials", [store, agent, credentials = std::move(credentials)]() -> Status {
+    auto s = store->save(agent, credentials);
+    if (!s) return s.error().with_context("failed to save credentials of agent " + agent);
+    return s;
+  }, std::move(done));
+}
+
+void Client::clear_credentials_then(std::function<void()> next) {
   creds_.reset();
-  if (credentials_store_) {
-    if (auto s = credentials_store_->clear(config_.agent_id); !s)
-      log::error("engine: cannot clear credentials", {{"agent", config_.agent_id}, {"error", s.error().message}});
-  }
+  if (!credentials_store_) return next();
+  auto store = credentials_store_;
+  const std::string agent = config_.agent_id;
+  run_blocking<Status>("clear credentials", [store, agent] { return store->clear(agent); }, [agent, next](const Status& s) {
+    if (!s) log::error("engine: cannot clear credentials", {{"agent", agent}, {"error", s.error().message}});
+    next();
+  });
 }
 
 void Client::set_state(ClientState s, DisconnectReason reason, const std::string& detail) {

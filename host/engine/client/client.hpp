@@ -19,6 +19,7 @@
 #include "host/engine/client/connection_verdict.hpp"
 #include "host/engine/client/prekey_store.hpp"
 #include "host/engine/noise/client_handshake.hpp"
+#include "host/engine/pairing/pair_success.hpp"
 #include "host/engine/store/credentials_store.hpp"
 #include "host/engine/transport/event_loop.hpp"
 #include "host/engine/transport/frame_codec.hpp"
@@ -76,6 +77,7 @@ class Client : public std::enable_shared_from_this<Client> {
   void handle_pair_device(const Node& node);
   void show_next_qr();
   void handle_pair_success(const Node& node);
+  void finish_pairing(const pairing::PairSuccess& r);  // after the paired credentials are saved
   void handle_success(const Node& node);
   void check_pre_keys();
   void schedule_keepalive();
@@ -92,8 +94,15 @@ class Client : public std::enable_shared_from_this<Client> {
   void close_socket();
   void fail_pending_iqs(const std::string& why);
   void cancel_timers();
-  Status save_credentials();
-  void clear_credentials();
+  // Runs `work` (a blocking store call) on the store executor; `done` gets its result on the strand,
+  // unless the client is gone by then. A full executor answers with an error.
+  template <class R>
+  void run_blocking(const std::string& what, std::function<R()> work, std::function<void(const R&)> done);
+  // Saves `credentials` off the loop; `done` runs on the strand with the outcome.
+  void save_credentials(store::Credentials credentials, std::function<void(const Status&)> done);
+  // Forgets the credentials (memory at once, the store off the loop), then runs `next` on the strand.
+  void clear_credentials_then(std::function<void()> next);
+  void start_with(const Result<std::optional<store::Credentials>>& loaded);
   void set_state(ClientState s, DisconnectReason reason = DisconnectReason::unset, const std::string& detail = {});
 
   transport::EventLoop& loop_;
@@ -102,6 +111,7 @@ class Client : public std::enable_shared_from_this<Client> {
   std::shared_ptr<store::CredentialsStore> credentials_store_;
   std::shared_ptr<PreKeyStore> prekeys_;
   std::shared_ptr<ClientListener> listener_;
+  std::shared_ptr<BlockingExecutor> store_executor_;
 
   std::atomic<ClientState> state_{ClientState::unset};
   std::atomic<std::int64_t> server_time_offset_s_{0};

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "host/engine/noise/server_cert_verifier.hpp"
 #include "host/engine/pairing/client_payload.hpp"
+#include "host/engine/types/blocking_executor.hpp"
 
 namespace wabot::engine::client {
 
@@ -32,6 +34,13 @@ struct ClientConfig {
 
   std::uint32_t min_pre_key_count = 5;        // upload when the server holds fewer than this
   std::uint32_t pre_key_upload_count = 50;    // how many to upload then
+
+  // Where credential and prekey store calls run (they may block on a database), never on the loop.
+  // Null = the process-wide store executor (2 threads, shared by every client).
+  std::shared_ptr<BlockingExecutor> store_executor;
 };
+
+// The process-wide executor of store calls (created on first use, joined at exit).
+std::shared_ptr<BlockingExecutor> default_store_executor();
 
 }  // namespace wabot::engine::client

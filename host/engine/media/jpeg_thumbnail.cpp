@@ -126,7 +126,7 @@ bool jpeg_encode(JpegEncodeState* state, const RgbImage& image, int quality) {
   return true;
 }
 
-MediaResult<RgbImage> decode_png(crypto::ByteView encoded) {
+Result<RgbImage, MediaError> decode_png(crypto::ByteView encoded) {
   png_image png;
   std::memset(&png, 0, sizeof png);
   png.version = PNG_IMAGE_VERSION;
@@ -155,7 +155,7 @@ bool valid_image(const RgbImage& image) {
 
 }  // namespace
 
-MediaResult<RgbImage> decode_image(crypto::ByteView encoded, std::uint32_t min_width) {
+Result<RgbImage, MediaError> decode_image(crypto::ByteView encoded, std::uint32_t min_width) {
   static const std::uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (encoded.size() >= 8 && std::memcmp(encoded.data(), png_signature, 8) == 0) return decode_png(encoded);
   if (encoded.size() >= 3 && encoded[0] == 0xFF && encoded[1] == 0xD8 && encoded[2] == 0xFF) {
@@ -169,7 +169,7 @@ MediaResult<RgbImage> decode_image(crypto::ByteView encoded, std::uint32_t min_w
   return invalid("not a JPEG or PNG image");
 }
 
-MediaResult<RgbImage> resize_image(const RgbImage& image, std::uint32_t width, std::uint32_t height) {
+Result<RgbImage, MediaError> resize_image(const RgbImage& image, std::uint32_t width, std::uint32_t height) {
   if (!valid_image(image)) return invalid("image has bad dimensions or pixel buffer size");
   if (!dimensions_ok(width, height)) return invalid("target size out of range");
   RgbImage out;
@@ -200,7 +200,7 @@ MediaResult<RgbImage> resize_image(const RgbImage& image, std::uint32_t width, s
   return out;
 }
 
-MediaResult<crypto::Bytes> encode_jpeg(const RgbImage& image, int quality) {
+Result<crypto::Bytes, MediaError> encode_jpeg(const RgbImage& image, int quality) {
   if (!valid_image(image)) return invalid("image has bad dimensions or pixel buffer size");
   if (quality < 1 || quality > 100) return invalid("JPEG quality must be 1..100");
   auto state = std::make_unique<JpegEncodeState>();
@@ -212,7 +212,7 @@ MediaResult<crypto::Bytes> encode_jpeg(const RgbImage& image, int quality) {
   return out;
 }
 
-MediaResult<crypto::Bytes> make_jpeg_thumbnail(const RgbImage& image, std::uint32_t width) {
+Result<crypto::Bytes, MediaError> make_jpeg_thumbnail(const RgbImage& image, std::uint32_t width) {
   if (!valid_image(image)) return invalid("image has bad dimensions or pixel buffer size");
   if (width == 0 || width > 1024) return invalid("thumbnail width must be 1..1024");
   std::uint64_t height = (std::uint64_t(image.height) * width + image.width / 2) / image.width;
@@ -222,7 +222,7 @@ MediaResult<crypto::Bytes> make_jpeg_thumbnail(const RgbImage& image, std::uint3
   return encode_jpeg(scaled.value(), 50);
 }
 
-MediaResult<crypto::Bytes> make_jpeg_thumbnail(crypto::ByteView encoded_image, std::uint32_t width) {
+Result<crypto::Bytes, MediaError> make_jpeg_thumbnail(crypto::ByteView encoded_image, std::uint32_t width) {
   // Twice the target width keeps the area averaging meaningful after DCT downscaling.
   auto decoded = decode_image(encoded_image, std::max<std::uint32_t>(width, 1) * 2);
   if (!decoded) return decoded.error();

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "host/engine/crypto/crypto.hpp"
-#include "host/engine/media/media_result.hpp"
+#include "host/engine/media/media_error.hpp"
 
 #include <cstdint>
 
@@ -24,17 +24,17 @@ inline constexpr std::uint64_t kMaxImagePixels = 64ull << 20;
 // Decodes a JPEG or PNG (detected by signature) into RGB; alpha is dropped, grey expanded.
 // min_width > 0 lets a JPEG be decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling, far cheaper)
 // as long as the result stays at least min_width wide; PNGs always decode at full size.
-MediaResult<RgbImage> decode_image(crypto::ByteView encoded, std::uint32_t min_width = 0);
+Result<RgbImage, MediaError> decode_image(crypto::ByteView encoded, std::uint32_t min_width = 0);
 
 // Area-averaging resize to exactly width x height (each 1..kMaxImageSide).
-MediaResult<RgbImage> resize_image(const RgbImage& image, std::uint32_t width, std::uint32_t height);
+Result<RgbImage, MediaError> resize_image(const RgbImage& image, std::uint32_t width, std::uint32_t height);
 
 // Baseline JPEG at quality 1..100.
-MediaResult<crypto::Bytes> encode_jpeg(const RgbImage& image, int quality);
+Result<crypto::Bytes, MediaError> encode_jpeg(const RgbImage& image, int quality);
 
 // The thumbnail WhatsApp clients send: `width` pixels wide (Baileys uses 32), height keeping the
 // aspect ratio (at least 1, at most 8 x width), JPEG quality 50.
-MediaResult<crypto::Bytes> make_jpeg_thumbnail(const RgbImage& image, std::uint32_t width = 32);
-MediaResult<crypto::Bytes> make_jpeg_thumbnail(crypto::ByteView encoded_image, std::uint32_t width = 32);
+Result<crypto::Bytes, MediaError> make_jpeg_thumbnail(const RgbImage& image, std::uint32_t width = 32);
+Result<crypto::Bytes, MediaError> make_jpeg_thumbnail(crypto::ByteView encoded_image, std::uint32_t width = 32);
 
 }  // namespace wabot::engine::media

@@ -11,7 +11,7 @@ constexpr std::size_t kMacBytes = 10;
 MediaError error(MediaErrorCode code, const char* message) { return MediaError{code, message}; }
 }  // namespace
 
-MediaResult<std::unique_ptr<MediaDecryptor>> MediaDecryptor::create(crypto::ByteView media_key, MediaType type) {
+Result<std::unique_ptr<MediaDecryptor>, MediaError> MediaDecryptor::create(crypto::ByteView media_key, MediaType type) {
   auto keys = expand_media_key(media_key, type);
   if (!keys) return keys.error();
   std::unique_ptr<MediaDecryptor> self(new MediaDecryptor());
@@ -51,7 +51,7 @@ crypto::Bytes MediaDecryptor::update(crypto::ByteView chunk) {
   return out;
 }
 
-MediaResult<crypto::Bytes> MediaDecryptor::finish(const std::optional<crypto::Key32>& expected_file_enc_sha256,
+Result<crypto::Bytes, MediaError> MediaDecryptor::finish(const std::optional<crypto::Key32>& expected_file_enc_sha256,
                                                   const std::optional<crypto::Key32>& expected_file_sha256) {
   if (held_.size() < kMacBytes || ciphertext_length_ < 16 || ciphertext_length_ % 16 != 0)
     return error(MediaErrorCode::invalid_input, "media body is truncated or not a whole number of AES blocks");
@@ -69,7 +69,7 @@ MediaResult<crypto::Bytes> MediaDecryptor::finish(const std::optional<crypto::Ke
   return std::move(*last);
 }
 
-MediaResult<MediaDone> verify_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
+Result<Ok, MediaError> verify_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
                                     const std::optional<crypto::Key32>& expected_file_enc_sha256) {
   auto keys = expand_media_key(media_key, type);
   if (!keys) return keys.error();
@@ -83,10 +83,10 @@ MediaResult<MediaDone> verify_media(crypto::ByteView media_key, MediaType type, 
   const crypto::Key32 expected = mac.finish();
   if (!crypto::equal_constant_time(crypto::ByteView(expected.data(), kMacBytes), body.last(kMacBytes)))
     return error(MediaErrorCode::mac_mismatch, "media MAC does not match (tampered body or wrong media key)");
-  return MediaDone{};
+  return Ok{};
 }
 
-MediaResult<crypto::Bytes> decrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
+Result<crypto::Bytes, MediaError> decrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
                                          const std::optional<crypto::Key32>& expected_file_enc_sha256,
                                          const std::optional<crypto::Key32>& expected_file_sha256) {
   auto verified = verify_media(media_key, type, body, expected_file_enc_sha256);

@@ -14,7 +14,7 @@ namespace wabot::engine::media {
 // finish() succeeds: write it somewhere temporary and discard it when finish() fails.
 class MediaDecryptor {
  public:
-  static MediaResult<std::unique_ptr<MediaDecryptor>> create(crypto::ByteView media_key, MediaType type);
+  static Result<std::unique_ptr<MediaDecryptor>, MediaError> create(crypto::ByteView media_key, MediaType type);
   ~MediaDecryptor();
   MediaDecryptor(const MediaDecryptor&) = delete;
   MediaDecryptor& operator=(const MediaDecryptor&) = delete;
@@ -23,7 +23,7 @@ class MediaDecryptor {
   // Checks, in this order: SHA-256 of the body (when expected_file_enc_sha256 is given), the MAC,
   // the padding, SHA-256 of the plaintext (when expected_file_sha256 is given). Returns the last
   // plaintext bytes. Call once.
-  MediaResult<crypto::Bytes> finish(const std::optional<crypto::Key32>& expected_file_enc_sha256,
+  Result<crypto::Bytes, MediaError> finish(const std::optional<crypto::Key32>& expected_file_enc_sha256,
                                     const std::optional<crypto::Key32>& expected_file_sha256);
 
  private:
@@ -39,12 +39,12 @@ class MediaDecryptor {
 };
 
 // Checks fileEncSha256 (when given) and the MAC without decrypting.
-MediaResult<MediaDone> verify_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
+Result<Ok, MediaError> verify_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
                                     const std::optional<crypto::Key32>& expected_file_enc_sha256);
 
 // Whole-file download check and decryption: verifies before decrypting, so no unauthenticated
 // plaintext is ever returned.
-MediaResult<crypto::Bytes> decrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
+Result<crypto::Bytes, MediaError> decrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView body,
                                          const std::optional<crypto::Key32>& expected_file_enc_sha256,
                                          const std::optional<crypto::Key32>& expected_file_sha256);
 

@@ -8,7 +8,7 @@ namespace {
 constexpr std::size_t kMacBytes = 10;
 }
 
-MediaResult<std::unique_ptr<MediaEncryptor>> MediaEncryptor::create(crypto::ByteView media_key, MediaType type) {
+Result<std::unique_ptr<MediaEncryptor>, MediaError> MediaEncryptor::create(crypto::ByteView media_key, MediaType type) {
   auto keys = expand_media_key(media_key, type);
   if (!keys) return keys.error();
   std::unique_ptr<MediaEncryptor> self(new MediaEncryptor());
@@ -49,7 +49,7 @@ crypto::Bytes MediaEncryptor::finish(MediaDigests& digests) {
   return out;
 }
 
-MediaResult<EncryptedMedia> encrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView plaintext) {
+Result<EncryptedMedia, MediaError> encrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView plaintext) {
   auto encryptor = MediaEncryptor::create(media_key, type);
   if (!encryptor) return encryptor.error();
   EncryptedMedia result;

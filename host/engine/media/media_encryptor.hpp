@@ -20,7 +20,7 @@ struct MediaDigests {
 // Feed plaintext in any chunking; write every returned piece to the upload body in order.
 class MediaEncryptor {
  public:
-  static MediaResult<std::unique_ptr<MediaEncryptor>> create(crypto::ByteView media_key, MediaType type);
+  static Result<std::unique_ptr<MediaEncryptor>, MediaError> create(crypto::ByteView media_key, MediaType type);
   ~MediaEncryptor();
   MediaEncryptor(const MediaEncryptor&) = delete;
   MediaEncryptor& operator=(const MediaEncryptor&) = delete;
@@ -48,6 +48,6 @@ struct EncryptedMedia {
 };
 
 // Whole-file form of MediaEncryptor.
-MediaResult<EncryptedMedia> encrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView plaintext);
+Result<EncryptedMedia, MediaError> encrypt_media(crypto::ByteView media_key, MediaType type, crypto::ByteView plaintext);
 
 }  // namespace wabot::engine::media

@@ -42,7 +42,7 @@ MediaError http_error(const std::string& what) { return MediaError{MediaErrorCod
 
 }  // namespace
 
-MediaResult<UploadedMedia> MediaHttpClient::upload(const std::string& host, MediaType type, const std::string& auth,
+Result<UploadedMedia, MediaError> MediaHttpClient::upload(const std::string& host, MediaType type, const std::string& auth,
                                                    crypto::ByteView body, const crypto::Key32& file_enc_sha256) const {
   const std::string token = upload_token(file_enc_sha256);
   const std::string path = "/mms/" + std::string(mms_type(type)) + "/" + token;
@@ -82,7 +82,7 @@ MediaResult<UploadedMedia> MediaHttpClient::upload(const std::string& host, Medi
   }
 }
 
-MediaResult<crypto::Bytes> MediaHttpClient::download(const std::string& url, std::uint64_t max_bytes) const {
+Result<crypto::Bytes, MediaError> MediaHttpClient::download(const std::string& url, std::uint64_t max_bytes) const {
   try {
     Poco::URI uri(url);
     if (uri.getScheme() != "https") return http_error("media download refused: not an https URL");

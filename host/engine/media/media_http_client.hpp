@@ -9,7 +9,7 @@
 
 #include "host/engine/crypto/crypto.hpp"
 #include "host/engine/media/media_keys.hpp"
-#include "host/engine/media/media_result.hpp"
+#include "host/engine/media/media_error.hpp"
 
 namespace wabot::engine::media {
 
@@ -26,10 +26,10 @@ class MediaHttpClient {
       : ca_file_(std::move(ca_file)), timeout_ms_(timeout_ms) {}
 
   // host: "name[:port]" from media_conn. The auth token is secret: it never appears in errors.
-  MediaResult<UploadedMedia> upload(const std::string& host, MediaType type, const std::string& auth, crypto::ByteView body,
+  Result<UploadedMedia, MediaError> upload(const std::string& host, MediaType type, const std::string& auth, crypto::ByteView body,
                                     const crypto::Key32& file_enc_sha256) const;
   // GET an https URL; refuses bodies over max_bytes.
-  MediaResult<crypto::Bytes> download(const std::string& url, std::uint64_t max_bytes) const;
+  Result<crypto::Bytes, MediaError> download(const std::string& url, std::uint64_t max_bytes) const;
 
  private:
   std::string ca_file_;

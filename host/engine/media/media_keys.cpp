@@ -56,7 +56,7 @@ std::string_view mms_type(MediaType type) {
   return {};
 }
 
-MediaResult<MediaKeys> expand_media_key(crypto::ByteView media_key, MediaType type) {
+Result<MediaKeys, MediaError> expand_media_key(crypto::ByteView media_key, MediaType type) {
   if (media_key.size() != 32) return MediaError{MediaErrorCode::invalid_input, "media key must be 32 bytes"};
   auto info = hkdf_info(type);
   if (info.empty()) return MediaError{MediaErrorCode::invalid_input, "media type is unset"};

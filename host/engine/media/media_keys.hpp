@@ -3,7 +3,7 @@
 #pragma once
 
 #include "host/engine/crypto/crypto.hpp"
-#include "host/engine/media/media_result.hpp"
+#include "host/engine/media/media_error.hpp"
 
 #include <array>
 #include <string>
@@ -38,7 +38,7 @@ struct MediaKeys {
 };
 
 // HKDF-SHA256(mediaKey, salt = none, info, 112) split as iv[0:16] cipher[16:48] mac[48:80] ref[80:112].
-MediaResult<MediaKeys> expand_media_key(crypto::ByteView media_key, MediaType type);
+Result<MediaKeys, MediaError> expand_media_key(crypto::ByteView media_key, MediaType type);
 
 // A fresh random 32-byte mediaKey.
 crypto::Key32 generate_media_key();

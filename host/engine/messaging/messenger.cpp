@@ -3,16 +3,11 @@
 #include "host/engine/messaging/messenger.hpp"
 
 #include <charconv>
-#include <future>
-
-#include "host/engine/media/jpeg_thumbnail.hpp"
-#include "host/engine/media/media_decryptor.hpp"
-#include "host/engine/media/media_encryptor.hpp"
-#include "host/engine/media/media_http_client.hpp"
 
 #include "host/common/log.hpp"
 #include "host/engine/messaging/lid_migration.hpp"
 #include "host/engine/messaging/message_id.hpp"
+#include "host/engine/messaging/send_job.hpp"
 #include "host/engine/messaging/prekey_bundle.hpp"
 #include "host/engine/signal/message_padding.hpp"
 #include "host/engine/signal/signal_address.hpp"
@@ -20,22 +15,6 @@
 namespace wabot::engine::messaging {
 
 namespace log = wabot::log;
-
-struct Messenger::SendJob {
-  std::string id;
-  Jid to;                      // as the caller named it
-  Jid chat;                    // the address we send to (LID user when known)
-  wabot::proto::Message message;
-  SendCallback callback;
-  std::vector<Jid> peer_devices;  // device JIDs of the recipient
-  std::vector<Jid> own_devices;   // our other devices
-  std::optional<Jid> retry_device;  // set for a retry resend: only this device, direct <enc>
-  bool group = false;              // a group send: SKDM to every device, one skmsg
-  AddressingMode mode = AddressingMode::unset;
-  std::uint32_t retry_count = 0;
-  std::string retry_t;
-  bool done = false;
-};
 
 namespace {
 
@@ -84,6 +63,7 @@ Messenger::Messenger(MessengerConfig config, OwnIdentity own, std::shared_ptr<St
       own_(std::move(own)),
       channel_(std::move(channel)),
       listener_(listener ? std::move(listener) : std::make_shared<MessagingListener>()),
+      media_executor_(config_.media_executor ? config_.media_executor : default_media_executor()),
       signal_(std::move(signal)),
       devices_(std::chrono::milliseconds(config_.device_cache_ttl_ms)),
       lid_map_(contacts),
@@ -412,8 +392,14 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
       if (!mediatype.empty()) sk_attrs.push_back({"mediatype", mediatype});
       direct_enc = Node("enc", std::move(sk_attrs), std::move(sk.value()));
     } else if (job->retry_device) {
-      bool own = is_own_user(*job->retry_device);
-      auto enc = encrypt_for(*job->retry_device, own ? dsm_plain : plain);
+      // A group retry carries our sender key (retry_handler.cpp); a 1:1 retry to our own device the DSM.
+      Bytes body = is_own_user(*job->retry_device) ? dsm_plain : plain;
+      if (job->group) {
+        wabot::proto::Message with_key = job->message;
+        if (auto err = attach_sender_key_locked(with_key, job->chat)) return fail(job, *err);
+        body = serialize(with_key);
+      }
+      auto enc = encrypt_for(*job->retry_device, body);
       if (!enc) return fail(job, Error(ErrorCode::crypto, "cannot encrypt the retry for " + job->retry_device->to_string()));
       direct_enc = std::move(*enc);
     } else {
@@ -427,7 +413,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
   const bool media = job->message.has_image_message() || job->message.has_video_message() || job->message.has_audio_message() ||
                      job->message.has_document_message() || job->message.has_sticker_message();
   // A retry resend goes to the one device that asked, with its <enc> as a direct child.
-  std::vector<Attribute> attrs{{"id", job->id}, {"to", job->retry_device ? *job->retry_device : job->chat},
+  std::vector<Attribute> attrs{{"id", job->id}, {"to", job->retry_device && !job->group ? *job->retry_device : job->chat},
                                {"type", media ? "media" : "text"}};
   NodeList children;
   std::size_t copies = participants.size();
@@ -437,7 +423,9 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     if (!participants.empty()) children.push_back(Node("participants", {}, std::move(participants)));
   } else if (job->retry_device) {
     attrs.push_back({"t", job->retry_t});
-    attrs.push_back({"device_fanout", "false"});
+    // A group retry names the group as `to` and the device as participant; a 1:1 one is not fanned out.
+    if (job->group) attrs.push_back({"participant", job->retry_participant ? *job->retry_participant : *job->retry_device});
+    else attrs.push_back({"device_fanout", "false"});
     children.push_back(std::move(direct_enc));
     copies = 1;
   } else {
@@ -488,174 +476,6 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     if (job->callback) job->callback(sent);
     if (!job->retry_device) self->listener_->on_send_acknowledged(sent);
   }, config_.send_timeout_ms);
-}
-
-// ---------------------------------------------------------------- media
-
-namespace {
-
-media::MediaType media_type_of(MediaKind kind) {
-  switch (kind) {
-    case MediaKind::image: return media::MediaType::image;
-    case MediaKind::video: return media::MediaType::video;
-    case MediaKind::audio: return media::MediaType::audio;
-    case MediaKind::document: return media::MediaType::document;
-    case MediaKind::sticker: return media::MediaType::sticker;
-    case MediaKind::unset: break;
-  }
-  return media::MediaType::unset;
-}
-
-std::string str(const crypto::Key32& k) { return std::string(k.begin(), k.end()); }
-
-}  // namespace
-
-Result<Messenger::MediaConn> Messenger::media_conn() {
-  {
-    std::lock_guard lock(mu_);
-    if (media_conn_ && std::chrono::steady_clock::now() < media_conn_->expires) return *media_conn_;
-  }
-  auto done = std::make_shared<std::promise<Result<Node>>>();
-  auto fut = done->get_future();
-  channel_->send_request(Node("iq", {{"to", server_jid()}, {"type", "set"}, {"xmlns", "w:m"}}, NodeList{Node("media_conn")}),
-                         [done](Result<Node> r) { done->set_value(std::move(r)); }, config_.iq_timeout_ms);
-  if (fut.wait_for(std::chrono::milliseconds(config_.iq_timeout_ms + 5'000)) != std::future_status::ready)
-    return Error(ErrorCode::timeout, "media_conn query got no answer");
-  auto reply = fut.get();
-  if (!reply) return reply.error().with_context("media_conn query failed");
-  const Node* mc = reply->child("media_conn");
-  if (!mc) return Error(ErrorCode::malformed, "media_conn reply has no <media_conn>");
-  MediaConn conn;
-  conn.auth = mc->attr_or("auth");
-  for (const Node* h : mc->children_named("host"))
-    if (auto name = h->attr("hostname")) conn.hosts.push_back(*name);
-  if (conn.auth.empty() || conn.hosts.empty()) return Error(ErrorCode::malformed, "media_conn reply without auth or hosts");
-  std::int64_t ttl_s = to_int(mc->attr_or("ttl", "0"));
-  if (ttl_s <= 0) ttl_s = 60;
-  conn.expires = std::chrono::steady_clock::now() + std::chrono::seconds(ttl_s);
-  std::lock_guard lock(mu_);
-  media_conn_ = conn;
-  return conn;
-}
-
-Result<SentMessage> Messenger::send_media(const Jid& to, const OutgoingMedia& m) {
-  const media::MediaType type = media_type_of(m.kind);
-  if (type == media::MediaType::unset) return Error(ErrorCode::state, "send_media needs a media kind");
-  if (m.data.empty() || m.data.size() > config_.max_media_bytes)
-    return Error(ErrorCode::too_large, "media of " + std::to_string(m.data.size()) + " bytes is empty or over the limit");
-  const crypto::Key32 key = media::generate_media_key();
-  auto enc = media::encrypt_media(key, type, m.data);
-  if (!enc) return Error(ErrorCode::crypto, "media encryption failed: " + enc.error().message);
-  auto conn = media_conn();
-  if (!conn) return conn.error();
-  media::MediaHttpClient http(config_.tls_ca_file);
-  std::optional<media::UploadedMedia> uploaded;
-  std::string last_error;
-  for (const auto& host : conn->hosts) {  // the next host on failure
-    auto up = http.upload(host, type, conn->auth, enc->body, enc->digests.file_enc_sha256);
-    if (up) {
-      uploaded = up.value();
-      break;
-    }
-    last_error = up.error().message;
-  }
-  if (!uploaded) {
-    std::lock_guard lock(mu_);
-    media_conn_.reset();  // maybe stale auth: ask again next time
-    return Error(ErrorCode::io, "media upload failed: " + last_error);
-  }
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const auto& dg = enc->digests;
-  wabot::proto::Message msg;
-  switch (m.kind) {
-    case MediaKind::image: {
-      auto* i = msg.mutable_image_message();
-      i->set_url(uploaded->url), i->set_direct_path(uploaded->direct_path), i->set_mimetype(m.mimetype.empty() ? "image/jpeg" : m.mimetype);
-      i->set_file_sha256(str(dg.file_sha256)), i->set_file_enc_sha256(str(dg.file_enc_sha256)), i->set_file_length(dg.file_length);
-      i->set_media_key(str(key)), i->set_media_key_timestamp(now_s);
-      if (!m.caption.empty()) i->set_caption(m.caption);
-      if (auto img = media::decode_image(m.data)) {
-        i->set_width(img->width), i->set_height(img->height);
-        if (auto thumb = media::make_jpeg_thumbnail(img.value())) i->set_jpeg_thumbnail(std::string(thumb->begin(), thumb->end()));
-      } else {
-        log::warn("engine: image not decodable, sent without size and thumbnail", {{"agent", config_.agent_id}, {"error", img.error().message}});
-      }
-      break;
-    }
-    case MediaKind::video: {
-      auto* v = msg.mutable_video_message();
-      v->set_url(uploaded->url), v->set_direct_path(uploaded->direct_path), v->set_mimetype(m.mimetype.empty() ? "video/mp4" : m.mimetype);
-      v->set_file_sha256(str(dg.file_sha256)), v->set_file_enc_sha256(str(dg.file_enc_sha256)), v->set_file_length(dg.file_length);
-      v->set_media_key(str(key)), v->set_media_key_timestamp(now_s);
-      if (!m.caption.empty()) v->set_caption(m.caption);
-      break;
-    }
-    case MediaKind::audio: {
-      auto* a = msg.mutable_audio_message();
-      a->set_url(uploaded->url), a->set_direct_path(uploaded->direct_path), a->set_mimetype(m.mimetype.empty() ? "audio/ogg; codecs=opus" : m.mimetype);
-      a->set_file_sha256(str(dg.file_sha256)), a->set_file_enc_sha256(str(dg.file_enc_sha256)), a->set_file_length(dg.file_length);
-      a->set_media_key(str(key)), a->set_media_key_timestamp(now_s);
-      break;
-    }
-    case MediaKind::document: {
-      auto* d = msg.mutable_document_message();
-      d->set_url(uploaded->url), d->set_direct_path(uploaded->direct_path), d->set_mimetype(m.mimetype.empty() ? "application/octet-stream" : m.mimetype);
-      d->set_file_sha256(str(dg.file_sha256)), d->set_file_enc_sha256(str(dg.file_enc_sha256)), d->set_file_length(dg.file_length);
-      d->set_media_key(str(key)), d->set_media_key_timestamp(now_s);
-      d->set_file_name(m.file_name), d->set_title(m.file_name);
-      if (!m.caption.empty()) d->set_caption(m.caption);
-      break;
-    }
-    case MediaKind::sticker: {
-      auto* st = msg.mutable_sticker_message();
-      st->set_url(uploaded->url), st->set_direct_path(uploaded->direct_path), st->set_mimetype(m.mimetype.empty() ? "image/webp" : m.mimetype);
-      st->set_file_sha256(str(dg.file_sha256)), st->set_file_enc_sha256(str(dg.file_enc_sha256)), st->set_file_length(dg.file_length);
-      st->set_media_key(str(key)), st->set_media_key_timestamp(now_s);
-      break;
-    }
-    case MediaKind::unset: break;
-  }
-  auto done = std::make_shared<std::promise<Result<SentMessage>>>();
-  auto fut = done->get_future();
-  send_message(to, std::move(msg), {}, [done](Result<SentMessage> r) { done->set_value(std::move(r)); });
-  // The send itself is bounded by the iq and ack timeouts; this wait only guards against a lost callback.
-  if (fut.wait_for(std::chrono::milliseconds(2 * config_.iq_timeout_ms + config_.send_timeout_ms + 5'000)) != std::future_status::ready)
-    return Error(ErrorCode::timeout, "media send did not complete");
-  return fut.get();
-}
-
-Result<Bytes> Messenger::download_media(const MediaDescriptor& d) {
-  const media::MediaType type = media_type_of(d.kind);
-  if (type == media::MediaType::unset) return Error(ErrorCode::state, "not a media message");
-  if (d.media_key.size() != 32 || d.file_enc_sha256.size() != 32 || d.file_sha256.size() != 32)
-    return Error(ErrorCode::malformed, "media descriptor lacks its key or hashes");
-  if (d.file_length > config_.max_media_bytes) return Error(ErrorCode::too_large, "media of " + std::to_string(d.file_length) + " bytes is over the limit");
-  std::vector<std::string> urls;
-  if (!d.direct_path.empty()) {
-    auto conn = media_conn();
-    if (conn)
-      for (const auto& h : conn->hosts) urls.push_back("https://" + h + d.direct_path);
-  }
-  if (!d.url.empty()) urls.push_back(d.url);
-  if (urls.empty()) return Error(ErrorCode::malformed, "media descriptor has no path or URL");
-  crypto::Key32 enc_sha{}, sha{};
-  std::copy(d.file_enc_sha256.begin(), d.file_enc_sha256.end(), enc_sha.begin());
-  std::copy(d.file_sha256.begin(), d.file_sha256.end(), sha.begin());
-  media::MediaHttpClient http(config_.tls_ca_file);
-  std::string last_error;
-  // The body is the ciphertext (padded to 16) plus a 10-byte MAC.
-  const std::uint64_t max_body = d.file_length + 16 + 10;
-  for (const auto& url : urls) {
-    auto body = http.download(url, std::min<std::uint64_t>(max_body, config_.max_media_bytes + 26));
-    if (!body) {
-      last_error = body.error().message;
-      continue;
-    }
-    auto plain = media::decrypt_media(d.media_key, type, body.value(), enc_sha, sha);
-    if (!plain) return Error(ErrorCode::crypto, "downloaded media does not verify: " + plain.error().message);
-    return plain.value();
-  }
-  return Error(ErrorCode::io, "media download failed: " + last_error);
 }
 
 // ---------------------------------------------------------------- receiving
@@ -766,7 +586,7 @@ void Messenger::handle_message(const Node& node) {
         outcome.why = !ct ? "empty enc" : "no Signal address for " + sender_signal.to_string();
         break;
       }
-      signal::SignalResult<signal::Decrypted> dec = signal::SignalError{signal::SignalErrorCode::invalid_input, "unknown enc type " + type};
+      Result<signal::Decrypted, signal::SignalError> dec = signal::SignalError{signal::SignalErrorCode::invalid_input, "unknown enc type " + type};
       if (type == "pkmsg") {
         dec = signal_->decrypt_pkmsg(address.value(), *ct);
       } else if (type == "msg") {
@@ -936,61 +756,6 @@ void Messenger::handle_receipt(const Node& node) {
   ev.timestamp_s = to_int(node.attr_or("t"));
   if (ev.type == "retry") handle_retry_receipt(node);
   listener_->on_receipt(ev);
-}
-
-void Messenger::handle_retry_receipt(const Node& node) {
-  const Node* retry = node.child("retry");
-  auto from = node.attr_jid("from");
-  if (!retry || !from) return;
-  const std::string id = retry->attr_or("id", node.attr_or("id"));
-  auto device = node.attr_jid("participant");
-  Jid target = device ? *device : *from;
-  std::optional<SentRecord> original;
-  std::uint32_t count = static_cast<std::uint32_t>(to_int(retry->attr_or("count", "1")));
-  {
-    std::lock_guard lock(mu_);
-    for (auto it = recent_sends_.rbegin(); it != recent_sends_.rend(); ++it)
-      if (it->id == id) {
-        original = *it;
-        break;
-      }
-    if (!original) {
-      log::warn("engine: retry receipt for a message no longer kept", {{"agent", config_.agent_id}, {"id", id}});
-      return;
-    }
-    const std::string key = target.to_string() + "/" + id;
-    if (retries_answered_.size() > 10'000) retries_answered_.clear();
-    if (++retries_answered_[key] > 10) return;
-    // Keys in the receipt: rebuild the session from them (the peer lost its session).
-    Jid sig = signal_jid_locked(target);
-    auto addr = signal::signal_address_for(sig.user, sig.server, sig.device);
-    if (!addr) return;
-    if (const Node* keys = node.child("keys")) {
-      auto bundle = parse_bundle_keys(*keys, node.child("registration"));
-      if (bundle) {
-        bundle->device_id = sig.device;
-        (void)signal_->delete_session(addr.value());
-        auto r = signal_->process_prekey_bundle(addr.value(), *bundle);
-        if (!r) log::warn("engine: retry keys refused", {{"agent", config_.agent_id}, {"error", signal_error_text(r.error())}});
-      }
-    } else if (count >= 2) {
-      // No keys: start over with a fetched bundle (ensure_sessions fetches when no session is left).
-      (void)signal_->delete_session(addr.value());
-    }
-  }
-  auto job = std::make_shared<SendJob>();
-  job->id = id;
-  job->to = original->chat;
-  job->chat = original->chat;
-  job->message = original->message;
-  job->retry_count = count;
-  job->retry_t = retry->attr_or("t");
-  {
-    std::lock_guard lock(mu_);
-    job->retry_device = signal_jid_locked(target);
-  }
-  job->peer_devices = {*job->retry_device};
-  ensure_sessions(job);
 }
 
 void Messenger::handle_notification(const Node& node) {

@@ -26,6 +26,7 @@
 #include "host/engine/messaging/stanza_channel.hpp"
 #include "host/engine/signal/signal_protocol.hpp"
 #include "host/engine/store/contact_store.hpp"
+#include "host/engine/types/blocking_executor.hpp"
 
 namespace wabot::engine::messaging {
 
@@ -48,7 +49,13 @@ struct MessengerConfig {
   std::uint32_t max_retry_receipts = 5;    // per message id
   std::string tls_ca_file;                 // extra CA for media hosts (whatsapp.tls_ca_file); empty = system store
   std::uint64_t max_media_bytes = 64ull << 20;  // downloads over this are refused
+  // Where media encryption and HTTPS transfers run (never the connection's loop thread).
+  // Null = the process-wide media executor (4 threads, shared by every agent).
+  std::shared_ptr<BlockingExecutor> media_executor;
 };
+
+// The process-wide media executor (created on first use, joined at exit).
+std::shared_ptr<BlockingExecutor> default_media_executor();
 
 struct OutgoingMedia {
   MediaKind kind = MediaKind::unset;  // image, video, audio, document, sticker
@@ -68,6 +75,7 @@ struct OutgoingText {
 class Messenger : public std::enable_shared_from_this<Messenger> {
  public:
   using SendCallback = std::function<void(Result<SentMessage>)>;
+  using MediaCallback = std::function<void(Result<Bytes>)>;
 
   // contacts persists LID mappings and privacy tokens (the agent's ContactStore); without one they are
   // kept in memory only and lost on restart.
@@ -87,11 +95,13 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   void group_info(const Jid& group, std::function<void(Result<GroupInfo>)> callback);
 
   // Uploads (media_conn cached for its TTL, HTTPS with auth) and sends an image/video/audio/document/
-  // sticker message with every field filled (a JPEG thumbnail for images). Blocking: call from an
-  // application thread, never from a listener callback (those run on the connection's thread).
-  Result<SentMessage> send_media(const Jid& to, const OutgoingMedia& media);
-  // Downloads an inbound media body and verifies it (fileEncSha256, MAC, fileSha256). Blocking.
-  Result<Bytes> download_media(const MediaDescriptor& media);
+  // sticker message with every field filled (a JPEG thumbnail for images). Returns at once (safe in a
+  // listener callback): encryption and upload run on the media executor. The callback runs once, on
+  // a media worker or the connection's thread (at once on the caller's for invalid input).
+  void send_media(const Jid& to, OutgoingMedia media, SendCallback callback);
+  // Downloads an inbound media body and verifies it (fileEncSha256, MAC, fileSha256) on the media
+  // executor; the callback gets the plaintext or an error, once. Returns at once.
+  void download_media(MediaDescriptor media, MediaCallback callback);
 
   // Every stanza the connection did not consume (message, receipt, notification, ...).
   void handle_node(const Node& node);
@@ -130,11 +140,14 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
     std::vector<std::string> hosts;
     std::chrono::steady_clock::time_point expires;
   };
-  Result<MediaConn> media_conn();  // blocking
+  // The cached media_conn, or a w:m query; the callback runs on the caller's or the connection's thread.
+  void media_conn(std::function<void(Result<MediaConn>)> callback);
 
   void handle_message(const Node& node);
   void handle_receipt(const Node& node);
   void handle_retry_receipt(const Node& node);
+  // Puts our sender key's distribution message for `group` into `message` (a group retry).
+  std::optional<Error> attach_sender_key_locked(wabot::proto::Message& message, const Jid& group);
   void handle_notification(const Node& node);
   void store_privacy_tokens_locked(const Jid& from, const Node& node);
   void send_retry_receipt(const Node& message, const std::string& why);
@@ -151,9 +164,10 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::optional<Bytes> privacy_token_for_locked(const Jid& chat);
   // Otherwise the <cstoken> (HMAC of the chat's LID under our NCT salt), when both are known.
   std::optional<Bytes> cs_token_for_locked(const Jid& chat);
-  // History sync (messenger_history_sync.cpp): queued on history_worker_, blocking download there.
+  // History sync (messenger_history_sync.cpp): the media_conn first (asynchronous), then the blocking
+  // download queued on history_worker_.
   void queue_history_sync(const wabot::proto::HistorySyncNotification& notification, const std::string& message_id);
-  Status process_history_sync(const wabot::proto::HistorySyncNotification& notification);
+  Status process_history_sync(const wabot::proto::HistorySyncNotification& notification, const MediaConn& conn);
   bool is_own_user(const Jid& jid) const;
   std::string next_sid();
 
@@ -161,6 +175,7 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   OwnIdentity own_;
   std::shared_ptr<StanzaChannel> channel_;
   std::shared_ptr<MessagingListener> listener_;
+  std::shared_ptr<BlockingExecutor> media_executor_;
 
   mutable std::mutex mu_;  // guards everything below (the Signal store included)
   std::unique_ptr<signal::SignalProtocol> signal_;

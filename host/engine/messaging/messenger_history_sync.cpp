@@ -29,30 +29,37 @@ std::optional<crypto::Key32> key32(const std::string& s) {
 void Messenger::queue_history_sync(const wabot::proto::HistorySyncNotification& notification, const std::string& message_id) {
   if (!config_.download_history_sync) return;
   std::weak_ptr<Messenger> weak = weak_from_this();
-  const bool queued = history_worker_.post([weak, notification, message_id] {
+  media_conn([weak, notification, message_id](Result<MediaConn> conn) {
     auto self = weak.lock();
     if (!self) return;
-    auto done = self->process_history_sync(notification);
-    if (!done)
-      log::warn("engine: history sync not processed", {{"agent", self->config_.agent_id}, {"id", message_id}, {"error", done.error().message}});
+    if (!conn) {
+      log::warn("engine: history sync not processed", {{"agent", self->config_.agent_id}, {"id", message_id},
+                                                        {"error", conn.error().with_context("history sync").message}});
+      return;
+    }
+    const bool queued = self->history_worker_.post([weak, notification, message_id, media = std::move(conn.value())] {
+      auto self = weak.lock();
+      if (!self) return;
+      auto done = self->process_history_sync(notification, media);
+      if (!done)
+        log::warn("engine: history sync not processed", {{"agent", self->config_.agent_id}, {"id", message_id}, {"error", done.error().message}});
+    });
+    if (!queued) log::warn("engine: history sync dropped, too many queued", {{"agent", self->config_.agent_id}, {"id", message_id}});
   });
-  if (!queued) log::warn("engine: history sync dropped, too many queued", {{"agent", config_.agent_id}, {"id", message_id}});
 }
 
-Status Messenger::process_history_sync(const wabot::proto::HistorySyncNotification& n) {
+Status Messenger::process_history_sync(const wabot::proto::HistorySyncNotification& n, const MediaConn& conn) {
   auto enc_sha = key32(n.file_enc_sha256());
   auto sha = key32(n.file_sha256());
   if (n.direct_path().empty() || n.media_key().size() != 32 || !enc_sha || !sha)
     return Error(ErrorCode::malformed, "the history-sync notification lacks its path, key or hashes");
   if (n.file_length() > config_.max_media_bytes)
     return Error(ErrorCode::too_large, "a history-sync blob of " + std::to_string(n.file_length()) + " bytes is over the limit");
-  auto conn = media_conn();
-  if (!conn) return conn.error().with_context("history sync");
   media::MediaHttpClient http(config_.tls_ca_file);
   // The body is the ciphertext (padded to 16) plus a 10-byte MAC.
   const std::uint64_t max_body = std::min<std::uint64_t>(n.file_length() + 16 + 10, config_.max_media_bytes + 26);
   std::string last_error = "no media host";
-  for (const auto& host : conn->hosts) {
+  for (const auto& host : conn.hosts) {
     auto body = http.download("https://" + host + n.direct_path(), max_body);
     if (!body) {
       last_error = body.error().message;

@@ -14,14 +14,14 @@ crypto::Bytes pad_message(crypto::ByteView plaintext) {
   return out;
 }
 
-SignalResult<crypto::Bytes> pad_message_with(crypto::ByteView plaintext, std::uint8_t n) {
+Result<crypto::Bytes, SignalError> pad_message_with(crypto::ByteView plaintext, std::uint8_t n) {
   if (n == 0 || n > kMaxPaddingBytes) return SignalError{SignalErrorCode::invalid_input, "padding length must be 1..16"};
   crypto::Bytes out(plaintext.begin(), plaintext.end());
   out.insert(out.end(), n, n);
   return out;
 }
 
-SignalResult<crypto::Bytes> unpad_message(crypto::ByteView padded) {
+Result<crypto::Bytes, SignalError> unpad_message(crypto::ByteView padded) {
   auto bad = [](const char* why) { return SignalError{SignalErrorCode::invalid_message, std::string("bad message padding: ") + why}; };
   if (padded.empty()) return bad("empty plaintext");
   const std::uint8_t n = padded.back();

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "host/engine/crypto/crypto.hpp"
-#include "host/engine/signal/signal_result.hpp"
+#include "host/engine/signal/signal_error.hpp"
 
 #include <cstdint>
 
@@ -18,10 +18,10 @@ inline constexpr std::uint8_t kMaxPaddingBytes = 16;
 crypto::Bytes pad_message(crypto::ByteView plaintext);
 
 // The same with a chosen N (1..16); invalid_input for any other N. For golden tests.
-SignalResult<crypto::Bytes> pad_message_with(crypto::ByteView plaintext, std::uint8_t n);
+Result<crypto::Bytes, SignalError> pad_message_with(crypto::ByteView plaintext, std::uint8_t n);
 
 // Removes the padding. Refuses (invalid_message) an empty input, N = 0, N > 16, N > length, or
 // padding bytes that are not all N. The result may be empty (a padded empty message).
-SignalResult<crypto::Bytes> unpad_message(crypto::ByteView padded);
+Result<crypto::Bytes, SignalError> unpad_message(crypto::ByteView padded);
 
 }  // namespace wabot::engine::signal

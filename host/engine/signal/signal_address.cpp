@@ -27,7 +27,7 @@ namespace {
 SignalError bad(std::string message) { return {SignalErrorCode::invalid_input, std::move(message)}; }
 }  // namespace
 
-SignalResult<SignalAddress> signal_address_for(std::string_view user, std::string_view server, std::int32_t device) {
+Result<SignalAddress, SignalError> signal_address_for(std::string_view user, std::string_view server, std::int32_t device) {
   // Users are digits on every server that has Signal identities; anything else is refused, which
   // also keeps the "_" suffix unambiguous.
   if (user.empty() || user.size() > 64) return bad("invalid JID user for a Signal address");
@@ -49,7 +49,7 @@ SignalResult<SignalAddress> signal_address_for(std::string_view user, std::strin
   return SignalAddress{std::move(name), device};
 }
 
-SignalResult<SignalAddress> signal_address_from_jid(std::string_view jid) {
+Result<SignalAddress, SignalError> signal_address_from_jid(std::string_view jid) {
   auto at = jid.find('@');
   if (at == std::string_view::npos || at == 0) return bad("invalid JID (no user@server)");
   std::string_view server = jid.substr(at + 1);

@@ -118,7 +118,7 @@ const char* to_string(CiphertextType type) {
   return "unset";
 }
 
-SignalResult<LocalKeys> SignalProtocol::initialize(store::SignalStore& store) {
+Result<LocalKeys, SignalError> SignalProtocol::initialize(store::SignalStore& store) {
   try {
     std::optional<store::LocalIdentity> identity;
     auto status = store.load_local_identity(identity);
@@ -146,7 +146,7 @@ SignalResult<LocalKeys> SignalProtocol::initialize(store::SignalStore& store) {
   }
 }
 
-SignalResult<std::unique_ptr<SignalProtocol>> SignalProtocol::open(std::shared_ptr<store::SignalStore> store) {
+Result<std::unique_ptr<SignalProtocol>, SignalError> SignalProtocol::open(std::shared_ptr<store::SignalStore> store) {
   if (!store) return invalid("no Signal store given");
   std::unique_ptr<SignalProtocol> self(new SignalProtocol());
   // Every store call, ours and libsignal's, goes through the guard: a throwing implementation
@@ -173,7 +173,7 @@ SignalError SignalProtocol::error_from(int rc, const std::string& what) {
   return {classify(rc), what + ": " + describe(rc)};
 }
 
-SignalResult<bool> SignalProtocol::has_session(const SignalAddress& address) {
+Result<bool, SignalError> SignalProtocol::has_session(const SignalAddress& address) {
   std::lock_guard lock(context_->mutex());
   adapter_->take_store_error();
   auto raw = raw_address(address);
@@ -182,20 +182,20 @@ SignalResult<bool> SignalProtocol::has_session(const SignalAddress& address) {
   return rc == 1;
 }
 
-SignalResult<SignalDone> SignalProtocol::delete_session(const SignalAddress& address) {
+Result<Ok, SignalError> SignalProtocol::delete_session(const SignalAddress& address) {
   std::lock_guard lock(context_->mutex());
   auto status = store_->delete_session(address);
   if (!status.ok()) return store_error("failed to delete the session of " + address.to_string(), status);
-  return SignalDone{};
+  return Ok{};
 }
 
-SignalResult<SignalDone> SignalProtocol::forget_identity(const std::string& name) {
+Result<Ok, SignalError> SignalProtocol::forget_identity(const std::string& name) {
   std::lock_guard lock(context_->mutex());
   auto status = store_->delete_all_sessions(name);
   if (!status.ok()) return store_error("failed to delete the sessions of " + name, status);
   status = store_->delete_all_identities(name);
   if (!status.ok()) return store_error("failed to delete the identities of " + name, status);
-  return SignalDone{};
+  return Ok{};
 }
 
 int SignalProtocol::attempt_with_retrust(const SignalAddress& address, const std::function<int()>& attempt,
@@ -234,7 +234,7 @@ int SignalProtocol::attempt_with_retrust(const SignalAddress& address, const std
   return rc;
 }
 
-SignalResult<std::size_t> SignalProtocol::migrate_sessions(const std::string& from_name, const std::string& to_name) {
+Result<std::size_t, SignalError> SignalProtocol::migrate_sessions(const std::string& from_name, const std::string& to_name) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to migrate sessions of " + from_name + " to " + to_name;
   if (from_name.empty() || to_name.empty() || from_name == to_name) return invalid(what + ": bad names");
@@ -260,7 +260,7 @@ SignalResult<std::size_t> SignalProtocol::migrate_sessions(const std::string& fr
   return moved;
 }
 
-SignalResult<BundleProcessed> SignalProtocol::process_prekey_bundle(const SignalAddress& address, const PreKeyBundle& bundle) {
+Result<BundleProcessed, SignalError> SignalProtocol::process_prekey_bundle(const SignalAddress& address, const PreKeyBundle& bundle) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to build a session with " + address.to_string();
   signal_context* ctx = context_->get();
@@ -294,7 +294,7 @@ SignalResult<BundleProcessed> SignalProtocol::process_prekey_bundle(const Signal
   return result;
 }
 
-SignalResult<Ciphertext> SignalProtocol::encrypt(const SignalAddress& address, ByteView plaintext) {
+Result<Ciphertext, SignalError> SignalProtocol::encrypt(const SignalAddress& address, ByteView plaintext) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to encrypt for " + address.to_string();
   if (plaintext.empty() || plaintext.size() > kMaxMessageBytes) return invalid(what + ": plaintext empty or too large");
@@ -318,7 +318,7 @@ SignalResult<Ciphertext> SignalProtocol::encrypt(const SignalAddress& address, B
   return out;
 }
 
-SignalResult<Decrypted> SignalProtocol::decrypt_pkmsg(const SignalAddress& address, ByteView ciphertext) {
+Result<Decrypted, SignalError> SignalProtocol::decrypt_pkmsg(const SignalAddress& address, ByteView ciphertext) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to decrypt pkmsg from " + address.to_string();
   if (ciphertext.empty() || ciphertext.size() > kMaxMessageBytes) return invalid(what + ": ciphertext empty or too large");
@@ -344,7 +344,7 @@ SignalResult<Decrypted> SignalProtocol::decrypt_pkmsg(const SignalAddress& addre
   return out;
 }
 
-SignalResult<Decrypted> SignalProtocol::decrypt_msg(const SignalAddress& address, ByteView ciphertext) {
+Result<Decrypted, SignalError> SignalProtocol::decrypt_msg(const SignalAddress& address, ByteView ciphertext) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to decrypt msg from " + address.to_string();
   if (ciphertext.empty() || ciphertext.size() > kMaxMessageBytes) return invalid(what + ": ciphertext empty or too large");
@@ -362,7 +362,7 @@ SignalResult<Decrypted> SignalProtocol::decrypt_msg(const SignalAddress& address
   return Decrypted{plaintext.bytes(), false};
 }
 
-SignalResult<Bytes> SignalProtocol::create_sender_key_distribution(const SenderKeyName& own) {
+Result<Bytes, SignalError> SignalProtocol::create_sender_key_distribution(const SenderKeyName& own) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to create the sender key of " + own.to_string();
   if (own.group_id.empty()) return invalid(what + ": empty group id");
@@ -379,7 +379,7 @@ SignalResult<Bytes> SignalProtocol::create_sender_key_distribution(const SenderK
   return Bytes(signal_buffer_const_data(serialized), signal_buffer_const_data(serialized) + signal_buffer_len(serialized));
 }
 
-SignalResult<SignalDone> SignalProtocol::process_sender_key_distribution(const SenderKeyName& sender, ByteView skdm) {
+Result<Ok, SignalError> SignalProtocol::process_sender_key_distribution(const SenderKeyName& sender, ByteView skdm) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to process the sender key of " + sender.to_string();
   if (sender.group_id.empty()) return invalid(what + ": empty group id");
@@ -394,10 +394,10 @@ SignalResult<SignalDone> SignalProtocol::process_sender_key_distribution(const S
   if (rc != 0) return error_from(rc, what);
   rc = group_session_builder_process_session(builder.builder, &raw, message.get());
   if (rc != 0) return error_from(rc, what);
-  return SignalDone{};
+  return Ok{};
 }
 
-SignalResult<Bytes> SignalProtocol::group_encrypt(const SenderKeyName& own, ByteView plaintext) {
+Result<Bytes, SignalError> SignalProtocol::group_encrypt(const SenderKeyName& own, ByteView plaintext) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to encrypt for group " + own.to_string();
   if (plaintext.empty() || plaintext.size() > kMaxMessageBytes) return invalid(what + ": plaintext empty or too large");
@@ -417,7 +417,7 @@ SignalResult<Bytes> SignalProtocol::group_encrypt(const SenderKeyName& own, Byte
   return Bytes(signal_buffer_const_data(serialized), signal_buffer_const_data(serialized) + signal_buffer_len(serialized));
 }
 
-SignalResult<Bytes> SignalProtocol::group_decrypt(const SenderKeyName& sender, ByteView ciphertext) {
+Result<Bytes, SignalError> SignalProtocol::group_decrypt(const SenderKeyName& sender, ByteView ciphertext) {
   std::lock_guard lock(context_->mutex());
   const std::string what = "failed to decrypt skmsg from " + sender.to_string();
   if (ciphertext.empty() || ciphertext.size() > kMaxMessageBytes) return invalid(what + ": ciphertext empty or too large");
@@ -435,7 +435,7 @@ SignalResult<Bytes> SignalProtocol::group_decrypt(const SenderKeyName& sender, B
   return plaintext.bytes();
 }
 
-SignalResult<LocalKeys> SignalProtocol::local_keys() {
+Result<LocalKeys, SignalError> SignalProtocol::local_keys() {
   std::lock_guard lock(context_->mutex());
   std::optional<store::LocalIdentity> identity;
   auto status = store_->load_local_identity(identity);
@@ -449,7 +449,7 @@ SignalResult<LocalKeys> SignalProtocol::local_keys() {
                    signed_pre_key->key_pair.public_key, signed_pre_key->signature};
 }
 
-SignalResult<std::vector<store::PreKeyRecord>> SignalProtocol::create_pre_keys(std::uint32_t start_id, std::size_t count) {
+Result<std::vector<store::PreKeyRecord>, SignalError> SignalProtocol::create_pre_keys(std::uint32_t start_id, std::size_t count) {
   std::lock_guard lock(context_->mutex());
   auto keys = generate_pre_keys(start_id, count);
   for (const auto& key : keys) {

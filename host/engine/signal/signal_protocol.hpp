@@ -5,7 +5,7 @@
 
 #include "host/engine/crypto/signal_context.hpp"
 #include "host/engine/signal/signal_address.hpp"
-#include "host/engine/signal/signal_result.hpp"
+#include "host/engine/signal/signal_error.hpp"
 #include "host/engine/signal/signal_store_adapter.hpp"
 #include "host/engine/store/signal_store.hpp"
 
@@ -76,44 +76,44 @@ class SignalProtocol {
 
   // Creates the agent's identity, registration id and signed prekey (id 1) when the store has
   // none; leaves existing material untouched. Returns the published keys either way.
-  static SignalResult<LocalKeys> initialize(store::SignalStore& store);
+  static Result<LocalKeys, SignalError> initialize(store::SignalStore& store);
 
   // A facade over `store`, which must outlive it. Several facades over one store are not
   // coordinated with each other: use one per agent.
-  static SignalResult<std::unique_ptr<SignalProtocol>> open(std::shared_ptr<store::SignalStore> store);
+  static Result<std::unique_ptr<SignalProtocol>, SignalError> open(std::shared_ptr<store::SignalStore> store);
   ~SignalProtocol();
   SignalProtocol(const SignalProtocol&) = delete;
   SignalProtocol& operator=(const SignalProtocol&) = delete;
 
   // --- 1:1 ---
-  SignalResult<bool> has_session(const SignalAddress& address);
-  SignalResult<BundleProcessed> process_prekey_bundle(const SignalAddress& address, const PreKeyBundle& bundle);
+  Result<bool, SignalError> has_session(const SignalAddress& address);
+  Result<BundleProcessed, SignalError> process_prekey_bundle(const SignalAddress& address, const PreKeyBundle& bundle);
   // plaintext is the already padded Message bytes. no_session when there is none yet.
-  SignalResult<Ciphertext> encrypt(const SignalAddress& address, ByteView plaintext);
-  SignalResult<Decrypted> decrypt_pkmsg(const SignalAddress& address, ByteView ciphertext);
-  SignalResult<Decrypted> decrypt_msg(const SignalAddress& address, ByteView ciphertext);
+  Result<Ciphertext, SignalError> encrypt(const SignalAddress& address, ByteView plaintext);
+  Result<Decrypted, SignalError> decrypt_pkmsg(const SignalAddress& address, ByteView ciphertext);
+  Result<Decrypted, SignalError> decrypt_msg(const SignalAddress& address, ByteView ciphertext);
   // For <notification type="encrypt"><identity/>: every session and identity of that name goes.
-  SignalResult<SignalDone> forget_identity(const std::string& name);
-  SignalResult<SignalDone> delete_session(const SignalAddress& address);
+  Result<Ok, SignalError> forget_identity(const std::string& name);
+  Result<Ok, SignalError> delete_session(const SignalAddress& address);
   // Moves every device's session and identity from one name to another (a PN user's sessions to
   // their LID, as wm:MigratePNToLID does). A device that already has a session under to_name keeps
   // it. The old name's sessions and identities are then deleted. Returns how many sessions moved.
   // (Sender keys are not moved: senders redistribute them and the store cannot list them.)
-  SignalResult<std::size_t> migrate_sessions(const std::string& from_name, const std::string& to_name);
+  Result<std::size_t, SignalError> migrate_sessions(const std::string& from_name, const std::string& to_name);
 
   // --- groups (sender keys) ---
   // Our own sender key for `own` (group, own address): creates it when missing; returns the
   // serialised SenderKeyDistributionMessage to send (inside Message.senderKeyDistributionMessage).
-  SignalResult<Bytes> create_sender_key_distribution(const SenderKeyName& own);
-  SignalResult<SignalDone> process_sender_key_distribution(const SenderKeyName& sender, ByteView skdm);
-  SignalResult<Bytes> group_encrypt(const SenderKeyName& own, ByteView plaintext);
-  SignalResult<Bytes> group_decrypt(const SenderKeyName& sender, ByteView ciphertext);
+  Result<Bytes, SignalError> create_sender_key_distribution(const SenderKeyName& own);
+  Result<Ok, SignalError> process_sender_key_distribution(const SenderKeyName& sender, ByteView skdm);
+  Result<Bytes, SignalError> group_encrypt(const SenderKeyName& own, ByteView plaintext);
+  Result<Bytes, SignalError> group_decrypt(const SenderKeyName& sender, ByteView ciphertext);
 
   // --- prekeys ---
-  SignalResult<LocalKeys> local_keys();
+  Result<LocalKeys, SignalError> local_keys();
   // Generates and stores count one-time prekeys from start_id (see generate_pre_keys); returns them
   // for upload (only the public halves go on the wire).
-  SignalResult<std::vector<store::PreKeyRecord>> create_pre_keys(std::uint32_t start_id, std::size_t count);
+  Result<std::vector<store::PreKeyRecord>, SignalError> create_pre_keys(std::uint32_t start_id, std::size_t count);
 
  private:
   SignalProtocol() = default;

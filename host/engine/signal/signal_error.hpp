@@ -2,11 +2,13 @@
 // Errors of the Signal layer as values: a code per failure kind plus a message with context.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <utility>
+
+#include "host/engine/types/result.hpp"
 
 namespace wabot::engine::signal {
+
+// Results of this layer are engine::Result<T, SignalError> (Ok for void operations).
 
 enum class SignalErrorCode {
   unset = 0,
@@ -26,29 +28,6 @@ const char* to_string(SignalErrorCode code);
 struct SignalError {
   SignalErrorCode code = SignalErrorCode::unset;
   std::string message;
-};
-
-// Result type for void operations.
-struct SignalDone {};
-
-// A value or a SignalError (no exceptions cross this layer).
-template <typename T>
-class SignalResult {
- public:
-  SignalResult(T value) : value_(std::move(value)) {}
-  SignalResult(SignalError error) : error_(std::move(error)) {}
-
-  bool ok() const { return value_.has_value(); }
-  explicit operator bool() const { return ok(); }
-  T& value() { return *value_; }
-  const T& value() const { return *value_; }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  const SignalError& error() const { return error_; }
-
- private:
-  std::optional<T> value_;
-  SignalError error_;
 };
 
 }  // namespace wabot::engine::signal

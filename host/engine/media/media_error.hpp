@@ -2,11 +2,13 @@
 // Errors of the media layer as values: a code per failure kind plus a message with context.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <utility>
+
+#include "host/engine/types/result.hpp"
 
 namespace wabot::engine::media {
+
+// Results of this layer are engine::Result<T, MediaError> (Ok for void operations).
 
 enum class MediaErrorCode {
   unset = 0,
@@ -25,27 +27,6 @@ const char* to_string(MediaErrorCode code);
 struct MediaError {
   MediaErrorCode code = MediaErrorCode::unset;
   std::string message;
-};
-
-struct MediaDone {};
-
-template <typename T>
-class MediaResult {
- public:
-  MediaResult(T value) : value_(std::move(value)) {}
-  MediaResult(MediaError error) : error_(std::move(error)) {}
-
-  bool ok() const { return value_.has_value(); }
-  explicit operator bool() const { return ok(); }
-  T& value() { return *value_; }
-  const T& value() const { return *value_; }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  const MediaError& error() const { return error_; }
-
- private:
-  std::optional<T> value_;
-  MediaError error_;
 };
 
 }  // namespace wabot::engine::media
