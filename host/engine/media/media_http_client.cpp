@@ -34,8 +34,9 @@ void init_ssl_once() {
 
 Poco::Net::Context::Ptr make_context(const std::string& ca_file) {
   init_ssl_once();
-  // caLocation = the extra CA file; loadDefaultCAs keeps the system store too.
-  return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file, Poco::Net::Context::VERIFY_RELAXED, 9, true);
+  // caLocation = the extra CA file; loadDefaultCAs keeps the system store too. VERIFY_STRICT, not
+  // RELAXED: Poco skips the certificate's name check in RELAXED mode when the host is a local name.
+  return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file, Poco::Net::Context::VERIFY_STRICT, 9, true);
 }
 
 MediaError http_error(const std::string& what) { return MediaError{MediaErrorCode::io, what}; }
