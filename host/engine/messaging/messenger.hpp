@@ -5,6 +5,7 @@
 // sender keys), reporting to a MessagingListener.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -16,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "host/engine/messaging/background_worker.hpp"
 #include "host/engine/messaging/device_list.hpp"
 #include "host/engine/messaging/group_info.hpp"
 #include "host/engine/messaging/lid_map.hpp"
@@ -165,7 +165,7 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   // Otherwise the <cstoken> (HMAC of the chat's LID under our NCT salt), when both are known.
   std::optional<Bytes> cs_token_for_locked(const Jid& chat);
   // History sync (messenger_history_sync.cpp): the media_conn first (asynchronous), then the blocking
-  // download queued on history_worker_.
+  // download on the shared media executor, at most kMaxHistorySyncJobs of this agent at once.
   void queue_history_sync(const wabot::proto::HistorySyncNotification& notification, const std::string& message_id);
   Status process_history_sync(const wabot::proto::HistorySyncNotification& notification, const MediaConn& conn);
   bool is_own_user(const Jid& jid) const;
@@ -192,7 +192,8 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::optional<Bytes> nct_salt_;  // cached from contacts_ (secret)
   bool nct_salt_loaded_ = false;
   std::uint64_t sid_counter_ = 0;
-  BackgroundWorker history_worker_{4};  // last: destroyed first, before anything a job touches
+  static constexpr int kMaxHistorySyncJobs = 4;
+  std::atomic<int> history_sync_jobs_{0};  // queued or running on media_executor_
 };
 
 }  // namespace wabot::engine::messaging

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Messenger, history sync: a HISTORY_SYNC_NOTIFICATION from our phone names an encrypted md-msg-hist
-// blob on the media hosts. It is downloaded on the history worker (never on the connection's thread),
+// blob on the media hosts. It is downloaded on the shared media executor (never on the connection's
+// thread, and no thread of its own per agent),
 // verified and decrypted, inflated and parsed; its PN -> LID pairs and NCT salt go to the ContactStore.
 // Also the <cstoken> fallback built from that salt.
 #include <algorithm>
@@ -37,14 +38,23 @@ void Messenger::queue_history_sync(const wabot::proto::HistorySyncNotification& 
                                                         {"error", conn.error().with_context("history sync").message}});
       return;
     }
-    const bool queued = self->history_worker_.post([weak, notification, message_id, media = std::move(conn.value())] {
+    if (self->history_sync_jobs_.fetch_add(1) >= kMaxHistorySyncJobs) {
+      self->history_sync_jobs_.fetch_sub(1);
+      log::warn("engine: history sync dropped, too many queued", {{"agent", self->config_.agent_id}, {"id", message_id}});
+      return;
+    }
+    const bool queued = self->media_executor_->post([weak, notification, message_id, media = std::move(conn.value())] {
       auto self = weak.lock();
       if (!self) return;
       auto done = self->process_history_sync(notification, media);
+      self->history_sync_jobs_.fetch_sub(1);
       if (!done)
         log::warn("engine: history sync not processed", {{"agent", self->config_.agent_id}, {"id", message_id}, {"error", done.error().message}});
     });
-    if (!queued) log::warn("engine: history sync dropped, too many queued", {{"agent", self->config_.agent_id}, {"id", message_id}});
+    if (!queued) {
+      self->history_sync_jobs_.fetch_sub(1);
+      log::warn("engine: history sync dropped, the media executor is full", {{"agent", self->config_.agent_id}, {"id", message_id}});
+    }
   });
 }
 
