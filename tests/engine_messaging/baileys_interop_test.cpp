@@ -359,13 +359,15 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(first.ok() ? "" : first.error().message, first.ok());
     peer_->call("waitMessage", WaPeerProcess::args({{"text", "before the loss " + mode}, {"timeout_ms", 30000}}));
 
-    // The peer loses its 1:1 sessions with us: our next group message's key share (a pkmsg on a
-    // prekey it already used) cannot be decrypted there, the peer sends retry receipts (the second
-    // with fresh keys), and we answer each with a pkmsg/msg carrying the message and our sender key
-    // distribution, addressed to the group with the device as participant. (The peer's driver keeps
-    // its copy of our sender key, so the skmsg itself still decrypts there; that the key inside the
-    // retry alone suffices is MessengerFakeServerTest::group_retry_is_a_direct_message_carrying_the_sender_key.)
+    // The peer loses its 1:1 sessions with us AND our sender key: our next group message cannot be
+    // decrypted there, the peer sends retry receipts (the second with fresh keys), and we answer each
+    // with a pkmsg/msg carrying the message and our sender key distribution, addressed to the group
+    // with the device as participant. Without our sender key the peer can read this message only from
+    // a retry answer, and our later skmsgs only with the key that answer carried.
     peer_->call("forgetSession", WaPeerProcess::args({{"jid", engine_->pn_user().to_string()}}));
+    auto forgotten = peer_->call("forgetSenderKey", WaPeerProcess::args({{"group", group.to_string()},
+                                                                         {"jid", engine_->pn_user().to_string()}}));
+    CPPUNIT_ASSERT(forgotten->getArray("deleted")->size() > 0);
     const std::string text = "after your session loss in group " + mode;
     auto sent = engine_->send_text(group, text);
     CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
@@ -386,8 +388,10 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     auto got_next = peer_->call("waitMessage", WaPeerProcess::args({{"text", after}, {"timeout_ms", 30000}}));
     CPPUNIT_ASSERT_EQUAL(next->id, got_next->getValue<std::string>("id"));
     auto next_types = enc_types_to(*sim_, next->id, peer_jid_.user);
+    // Only the skmsg went to the peer (it holds our key since the retry), so the key it decrypted with
+    // came from the retry answer.
     CPPUNIT_ASSERT_MESSAGE(sim_->get("/relayed?id=" + next->id).second,
-                           std::find(next_types.begin(), next_types.end(), "skmsg") != next_types.end());
+                           next_types == std::vector<std::string>{"skmsg"});
     // ... and its key share decrypted on the rebuilt session: no retry was asked for it.
     CPPUNIT_ASSERT_EQUAL_MESSAGE(sim_->get("/stats").second, retries_before, retry_receipts());
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), retry_answers(next->id));
@@ -463,15 +467,19 @@ class BaileysInteropTest : public CppUnit::TestFixture {
     peer_->call("sendText", WaPeerProcess::args({{"to", group.to_string()}, {"text", "second to group " + mode}}));
     CPPUNIT_ASSERT(engine_->events().wait_message([&](const auto& m) { return m.text == "second to group " + mode; }));
 
-    // Engine → group, twice: our sender key reaches Baileys, then the skmsg decrypts.
+    // Engine → group, twice: the first carries our sender key to Baileys (a pkmsg beside the skmsg);
+    // the second is the skmsg alone, which Baileys decrypts with the key it already holds.
+    bool first = true;
     for (const std::string& text : {"wabot in group " + mode, "wabot again in group " + mode}) {
       auto sent = engine_->send_text(group, text);
       CPPUNIT_ASSERT_MESSAGE(sent.ok() ? "" : sent.error().message, sent.ok());
       auto got = peer_->call("waitMessage", WaPeerProcess::args({{"text", text}, {"timeout_ms", 30000}}));
       CPPUNIT_ASSERT_EQUAL(group.to_string(), got->getValue<std::string>("chat"));
       auto types = enc_types_to(*sim_, sent->id, peer_jid_.user);
-      CPPUNIT_ASSERT_MESSAGE(sim_->get("/relayed?id=" + sent->id).second,
-                             std::find(types.begin(), types.end(), "skmsg") != types.end());
+      const std::string relayed = sim_->get("/relayed?id=" + sent->id).second;
+      CPPUNIT_ASSERT_MESSAGE(relayed, std::find(types.begin(), types.end(), "skmsg") != types.end());
+      CPPUNIT_ASSERT_MESSAGE(relayed, first ? types.size() == 2 : types == std::vector<std::string>{"skmsg"});
+      first = false;
     }
     CPPUNIT_ASSERT(engine_->events().undecryptable().empty());
   }

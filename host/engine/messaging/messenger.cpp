@@ -370,7 +370,7 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
     };
     if (job->group && !job->retry_device) {
       // Our sender key, named by our LID address (as whatsmeow does); its distribution message goes
-      // to every member device in a pkmsg/msg, the content once as skmsg.
+      // in a pkmsg/msg to each member device that does not hold it yet, the content once as skmsg.
       const Jid me = own_.lid ? *own_.lid : own_.device_jid;
       auto own_addr = signal::signal_address_for(me.user, me.server, own_.device_jid.device);
       if (!own_addr) return fail(job, Error(ErrorCode::state, "no Signal address for our own device"));
@@ -382,10 +382,17 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
       dist.mutable_sender_key_distribution_message()->set_axolotl_sender_key_distribution_message(
           std::string(skdm->begin(), skdm->end()));
       const Bytes dist_plain = serialize(dist);
-      for (const auto& d : job->peer_devices)
-        if (auto enc = encrypt_for(d, dist_plain)) participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
-      for (const auto& d : job->own_devices)
-        if (auto enc = encrypt_for(d, dist_plain)) participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
+      const auto holders = sender_key_holders_.find(job->chat.to_string());
+      auto share_with = [&](const Jid& d) {
+        const std::string key = d.to_string();
+        if (holders != sender_key_holders_.end() && holders->second.count(key)) return;
+        if (auto enc = encrypt_for(d, dist_plain)) {
+          participants.push_back(Node("to", {{"jid", d}}, NodeList{std::move(*enc)}));
+          job->key_shared_to.push_back(key);
+        }
+      };
+      for (const auto& d : job->peer_devices) share_with(d);
+      for (const auto& d : job->own_devices) share_with(d);
       auto sk = signal_->group_encrypt(name, signal::pad_message(plain));
       if (!sk) return fail(job, Error(ErrorCode::crypto, "group encrypt for " + job->chat.to_string() + ": " + signal_error_text(sk.error())));
       std::vector<Attribute> sk_attrs{{"v", "2"}, {"type", "skmsg"}};
@@ -472,6 +479,16 @@ void Messenger::encrypt_and_send(std::shared_ptr<SendJob> job) {
       std::lock_guard lock(self->mu_);
       self->recent_sends_.push_back(SentRecord{job->id, job->chat, job->message});
       while (self->recent_sends_.size() > self->config_.recent_sends_kept) self->recent_sends_.pop_front();
+    }
+    if (job->group) {
+      // The server accepted the key shares: those devices hold our sender key now (a group retry
+      // answer carries it too).
+      std::lock_guard lock(self->mu_);
+      if (self->sender_key_holders_.size() > 10'000) self->sender_key_holders_.clear();  // bound; re-shared on demand
+      auto& holders = self->sender_key_holders_[job->chat.to_string()];
+      holders.insert(job->key_shared_to.begin(), job->key_shared_to.end());
+      if (job->retry_device) holders.insert(job->retry_device->to_string());
+      if (job->retry_participant) holders.insert(job->retry_participant->to_string());
     }
     if (job->callback) job->callback(sent);
     if (!job->retry_device) self->listener_->on_send_acknowledged(sent);
@@ -669,7 +686,13 @@ void Messenger::handle_message(const Node& node) {
     if (!outcome.failed) retry_counts_.erase(id);
   }
 
-  if (outcome.identity_changed) listener_->on_identity_changed(msg.sender);
+  if (outcome.identity_changed) {
+    {
+      std::lock_guard lock(mu_);
+      sender_key_holders_.clear();  // that device starts over without our sender keys
+    }
+    listener_->on_identity_changed(msg.sender);
+  }
   if (outcome.failed) {
     log::warn("engine: cannot decrypt a message", {{"agent", config_.agent_id}, {"id", id}, {"from", from->to_string()}, {"error", outcome.why}});
     send_retry_receipt(node, outcome.why);

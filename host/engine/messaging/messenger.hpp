@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -187,6 +188,10 @@ class Messenger : public std::enable_shared_from_this<Messenger> {
   std::map<std::string, std::uint32_t> retries_answered_;
   bool presence_sent_ = false;
   std::optional<MediaConn> media_conn_;
+  // Per group, the devices that acknowledged-received our current sender key, so a group send shares it
+  // only with the others (as the references' sender-key memory does). In memory: after a restart the
+  // key is shared once more with everyone. A retry or an identity change makes us share it again.
+  std::map<std::string, std::set<std::string>> sender_key_holders_;
   PrivacyTokens privacy_tokens_;  // by the contact's LID user JID (PN when unmapped); cache in front of the ContactStore
   std::shared_ptr<store::ContactStore> contacts_;  // may be null: nothing persisted
   std::optional<Bytes> nct_salt_;  // cached from contacts_ (secret)

@@ -67,6 +67,14 @@ void Messenger::handle_retry_receipt(const Node& node) {
       return;
     }
     const std::string key = target.to_string() + "/" + id;
+    if (original->chat.is_group()) {
+      // The device could not read our group message: it may lack our sender key, whatever we thought.
+      auto holders = sender_key_holders_.find(original->chat.to_string());
+      if (holders != sender_key_holders_.end()) {
+        holders->second.erase(target.to_string());
+        holders->second.erase(signal_jid_locked(target).to_string());
+      }
+    }
     if (retries_answered_.size() > 10'000) retries_answered_.clear();
     if (++retries_answered_[key] > 10) return;
     // Keys in the receipt: rebuild the session from them (the peer lost its session).

@@ -23,7 +23,8 @@ struct Messenger::SendJob {
   std::optional<Jid> retry_device;  // set for a retry resend: only this device, direct <enc>
   // A group retry: the retry receipt's participant, sent back as the stanza's participant (to = group).
   std::optional<Jid> retry_participant;
-  bool group = false;              // a group send: SKDM to every device, one skmsg
+  bool group = false;              // a group send: SKDM to the devices without our key, one skmsg
+  std::vector<std::string> key_shared_to;  // devices given our sender key by this send (recorded on the ack)
   AddressingMode mode = AddressingMode::unset;
   std::uint32_t retry_count = 0;
   std::string retry_t;

@@ -437,6 +437,22 @@ async function runPeer () {
       if (lidJids.length) await sock.signalRepository.deleteSession(lidJids)
       return { deleted: [...jids, ...lidJids] }
     },
+    async forgetSenderKey ({ group, jid }) {
+      // Simulates a lost group sender key: jid's next skmsg in group cannot be decrypted here. Deletes
+      // the record under every device of jid, in both the PN and the LID Signal-address forms.
+      const sock = requireOpen()
+      const devices = await sock.getUSyncDevices([jid], false, false)
+      const ids = []
+      for (const d of devices) {
+        const device = d.device || 0
+        const pnUser = d.user || jid.split('@')[0].split(':')[0]
+        ids.push(`${group}::${pnUser}::${device}`)
+        const lid = await sock.signalRepository.lidMapping.getLIDForPN(`${pnUser}@s.whatsapp.net`).catch(() => null)
+        if (lid) ids.push(`${group}::${lid.split('@')[0].split(':')[0]}_1::${device}`)
+      }
+      await sock.authState.keys.set({ 'sender-key': Object.fromEntries(ids.map(id => [id, null])) })
+      return { deleted: ids }
+    },
     async logout () {
       state.intentionalClose = true
       await requireOpen().logout()
