@@ -48,6 +48,7 @@ class PluginManager {
   void stop_all();
 
   // Any thread. Queues the event for every running plugin that takes it; full queues drop and count.
+  // event.on_dispatched, when set, is called once every queue has run or dropped it (DispatchReport).
   void publish(const PluginEvent& event);
 
   std::vector<PluginRuntimeInfo> plugins() const;  // in load order
@@ -68,7 +69,7 @@ class PluginManager {
  private:
   std::shared_ptr<LoadedPlugin> load_one(const PluginSpec& spec);
   void refuse(const PluginSpec& spec, const std::string& path, std::string reason);
-  void deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message);
+  bool deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message);  // false: the hook failed
   void destroy_all();
 
   PluginsConfig config_;
