@@ -209,6 +209,14 @@ void PluginManager::start_all() {
     plugin->set_run_state(WABOT_PLUGIN_STATE_RUNNING);
     log::info("plugin started", {{"version", plugin->version()}});  // "plugin" comes from the scope
   }
+  // Tracked events that came while the plugins were loading or starting go out now, in order.
+  std::vector<PluginEvent> held;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = true;
+    held.swap(held_tracked_);
+  }
+  for (const auto& event : held) publish(event);
 }
 
 void PluginManager::stop_all() {
@@ -257,6 +265,17 @@ void PluginManager::publish(const PluginEvent& event) {
   std::vector<std::shared_ptr<LoadedPlugin>> plugins;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // A tracked event (the durable inbound path) before start_all finished would be reported done
+    // by the plugins that are not running yet: it waits (bounded) and goes out after start_all.
+    if (!started_ && event.on_dispatched) {
+      if (held_tracked_.size() < kMaxHeldTracked) {
+        held_tracked_.push_back(event);
+      } else {
+        log::warn("plugins not started and too many events held: event left undispatched",
+                  {{"agent", event.agent_id}});
+      }
+      return;
+    }
     plugins = plugins_;
   }
   if (event.kind < WABOT_EVENT_MESSAGE_RECEIVED || event.kind > WABOT_EVENT_HTTP_REQUEST) {

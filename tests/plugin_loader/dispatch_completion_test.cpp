@@ -78,6 +78,7 @@ class DispatchCompletionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(aFullQueueIsReportedAsDropped);
   CPPUNIT_TEST(noSubscriberCompletesAtOnce);
   CPPUNIT_TEST(replayedFlagReachesThePlugin);
+  CPPUNIT_TEST(trackedEventsBeforeStartWaitForIt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -186,6 +187,27 @@ class DispatchCompletionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t(1), logs.count({"message recorder_a again", "replayed"}));
     CPPUNIT_ASSERT_EQUAL(size_t(1), logs.count({"message recorder_a fresh"}));
     CPPUNIT_ASSERT_EQUAL(size_t(0), logs.count({"message recorder_a fresh", "replayed"}));
+  }
+
+  // The host sets the sink before it loads and starts the plugins: an inbound message published in
+  // between must not be reported done by plugins that are not running yet.
+  void trackedEventsBeforeStartWaitForIt() {
+    LogCapture logs;
+    RecordingRouteRegistry routes;
+    HostBackends backends;
+    backends.routes = &routes;
+    PluginManager manager(fixture_config({fixture_spec("recorder_a")}), backends);
+    Reports reports;
+    manager.publish(tracked_message("early-1", reports));  // before load
+    manager.load_all();
+    manager.publish(tracked_message("early-2", reports));  // loaded, not started
+    CPPUNIT_ASSERT_EQUAL(size_t(0), reports.count());
+    manager.start_all();
+    CPPUNIT_ASSERT(reports.wait_for(2, 5000));
+    CPPUNIT_ASSERT(reports.of("early-1")[0].complete());
+    CPPUNIT_ASSERT((std::vector<std::string>{"recorder_a"} == reports.of("early-2")[0].handled));
+    CPPUNIT_ASSERT(manager.wait_idle_ms(5000));
+    CPPUNIT_ASSERT(logs.index_of("message recorder_a early-1") < logs.index_of("message recorder_a early-2"));
   }
 };
 
