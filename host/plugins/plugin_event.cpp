@@ -18,7 +18,7 @@ EventView::EventView(const PluginEvent& e) {
     message_ = wabot_message{sizeof(wabot_message), to_view(m.id), to_view(m.chat_jid), to_view(m.sender_jid),
                              to_view(m.push_name), m.type, to_view(m.text), to_view(m.quoted_message_id),
                              mentions_.empty() ? nullptr : mentions_.data(), mentions_.size(), to_view(m.media_mime_type),
-                             m.timestamp_ms, m.is_group ? 1 : 0, m.is_from_me ? 1 : 0};
+                             m.timestamp_ms, m.is_group ? 1 : 0, m.is_from_me ? 1 : 0, m.flags};
     event_.message = &message_;
   }
   if (e.receipt) {

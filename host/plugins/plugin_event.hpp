@@ -5,6 +5,8 @@
 
 #include <wabot/abi.h>
 
+#include "host/plugins/dispatch_report.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +22,7 @@ struct MessageData {
   std::string media_mime_type;
   int64_t timestamp_ms = 0;
   bool is_group = false, is_from_me = false;
+  uint32_t flags = 0;  // WABOT_MESSAGE_FLAG_* (1.3)
 };
 
 struct ReceiptData {
@@ -62,6 +65,9 @@ struct PluginEvent {
   std::optional<QrData> qr;                      // QR_UPDATED
   std::optional<AiExecutionData> ai_execution;   // AI_EXECUTION (1.1)
   std::optional<HttpRequestData> http_request;   // HTTP_REQUEST (1.1)
+  // Called once every plugin queue the event was posted to has run it (or dropped it); never when no
+  // queue ran it before the host stopped. Runs on the last queue's thread (or the publisher's).
+  DispatchDone on_dispatched;
 };
 
 // The C view of one PluginEvent; points into it, so it must not outlive it. Not copyable (it points

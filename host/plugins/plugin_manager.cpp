@@ -2,6 +2,8 @@
 // PluginManager: loading and the ABI handshake, start/stop order, event fan-out to plugin queues.
 #include "host/plugins/plugin_manager.hpp"
 
+#include "host/plugins/dispatch_tracker.hpp"
+
 #include "host/common/log.hpp"
 #include "host/plugins/descriptor_check.hpp"
 #include "host/plugins/host_call.hpp"
@@ -207,6 +209,14 @@ void PluginManager::start_all() {
     plugin->set_run_state(WABOT_PLUGIN_STATE_RUNNING);
     log::info("plugin started", {{"version", plugin->version()}});  // "plugin" comes from the scope
   }
+  // Tracked events that came while the plugins were loading or starting go out now, in order.
+  std::vector<PluginEvent> held;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = true;
+    held.swap(held_tracked_);
+  }
+  for (const auto& event : held) publish(event);
 }
 
 void PluginManager::stop_all() {
@@ -255,12 +265,27 @@ void PluginManager::publish(const PluginEvent& event) {
   std::vector<std::shared_ptr<LoadedPlugin>> plugins;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // A tracked event (the durable inbound path) before start_all finished would be reported done
+    // by the plugins that are not running yet: it waits (bounded) and goes out after start_all.
+    if (!started_ && event.on_dispatched) {
+      if (held_tracked_.size() < kMaxHeldTracked) {
+        held_tracked_.push_back(event);
+      } else {
+        log::warn("plugins not started and too many events held: event left undispatched",
+                  {{"agent", event.agent_id}});
+      }
+      return;
+    }
     plugins = plugins_;
   }
   if (event.kind < WABOT_EVENT_MESSAGE_RECEIVED || event.kind > WABOT_EVENT_HTTP_REQUEST) {
     log::error("unknown event kind not published", {{"kind", std::to_string(event.kind)}});
     return;
   }
+  // The completion (durable inbound path) is tracked apart from the shared copy, which is kept by
+  // every queue's task and must not keep the callback alive past its call.
+  std::shared_ptr<DispatchTracker> tracker;
+  if (event.on_dispatched) tracker = std::make_shared<DispatchTracker>(event.on_dispatched);
   std::shared_ptr<const PluginEvent> shared;  // one copy shared by every queue, made only when needed
   for (const auto& plugin : plugins) {
     if (!plugin->is_running()) continue;
@@ -268,13 +293,26 @@ void PluginManager::publish(const PluginEvent& event) {
     const bool as_event = plugin->on_event_hook() != nullptr &&
                           (plugin->subscription_mask() & WABOT_EVENT_BIT(static_cast<uint32_t>(event.kind))) != 0;
     if (!as_message && !as_event) continue;
-    if (!shared) shared = std::make_shared<const PluginEvent>(event);
-    auto result = plugin->queue().post([this, plugin, shared, as_message, as_event] {
-      if (!plugin->is_running()) return;
-      if (as_message) deliver(*plugin, *shared, true);
-      if (as_event) deliver(*plugin, *shared, false);
+    if (!shared) {
+      auto copy = std::make_shared<PluginEvent>(event);
+      copy->on_dispatched = nullptr;
+      shared = std::move(copy);
+    }
+    if (tracker) tracker->expect();
+    auto result = plugin->queue().post([this, plugin, shared, as_message, as_event, tracker] {
+      if (!plugin->is_running()) {
+        if (tracker) tracker->finish(plugin->name(), DispatchTracker::Outcome::stopped);
+        return;
+      }
+      bool ok = true;
+      if (as_message) ok = deliver(*plugin, *shared, true) && ok;
+      if (as_event) ok = deliver(*plugin, *shared, false) && ok;
       plugin->count_delivered();
+      if (tracker) tracker->finish(plugin->name(), ok ? DispatchTracker::Outcome::handled : DispatchTracker::Outcome::failed);
     });
+    if (result != SerialQueue::PostResult::queued && tracker)
+      tracker->finish(plugin->name(), result == SerialQueue::PostResult::full ? DispatchTracker::Outcome::dropped
+                                                                              : DispatchTracker::Outcome::stopped);
     if (result == SerialQueue::PostResult::full) {
       uint64_t dropped = plugin->dropped();
       // Counted always; logged on the first drop and every 1000th so a stuck plugin cannot flood the log.
@@ -285,14 +323,16 @@ void PluginManager::publish(const PluginEvent& event) {
       }
     }
   }
+  if (tracker) tracker->seal();
 }
 
-void PluginManager::deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message) {
+bool PluginManager::deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message) {
   log::Scope scope(event.trace_id, event.agent_id, plugin.name());
   EventView view(event);
   auto hook = as_message ? plugin.on_message_hook() : plugin.on_event_hook();
   wabot_status rc = host_call::call_plugin([&] { return hook(plugin.state(), view.get()); });
   if (rc != WABOT_OK) report_hook_failure(plugin, as_message ? "on_message" : "on_event", rc, host_call::take_plugin_error());
+  return rc == WABOT_OK;
 }
 
 void PluginManager::run_task(LoadedPlugin& plugin, wabot_task_fn task, void* user_data) {

@@ -48,6 +48,8 @@ class PluginManager {
   void stop_all();
 
   // Any thread. Queues the event for every running plugin that takes it; full queues drop and count.
+  // event.on_dispatched, when set, is called once every queue has run or dropped it (DispatchReport);
+  // such an event published before start_all() has finished is held and published at its end.
   void publish(const PluginEvent& event);
 
   std::vector<PluginRuntimeInfo> plugins() const;  // in load order
@@ -68,7 +70,7 @@ class PluginManager {
  private:
   std::shared_ptr<LoadedPlugin> load_one(const PluginSpec& spec);
   void refuse(const PluginSpec& spec, const std::string& path, std::string reason);
-  void deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message);
+  bool deliver(LoadedPlugin& plugin, const PluginEvent& event, bool as_message);  // false: the hook failed
   void destroy_all();
 
   PluginsConfig config_;
@@ -79,6 +81,10 @@ class PluginManager {
   mutable std::mutex mutex_;  // guards plugins_ against publish/plugins() during load
   std::vector<std::shared_ptr<LoadedPlugin>> plugins_;
   std::vector<PluginRefusal> refusals_;
+  // Events with on_dispatched published before start_all() finished (guarded by mutex_).
+  static constexpr std::size_t kMaxHeldTracked = 10'000;
+  bool started_ = false;
+  std::vector<PluginEvent> held_tracked_;
 };
 
 }  // namespace wabot::plugins

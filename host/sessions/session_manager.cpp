@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <future>
+#include <set>
 
 #include <Poco/TextIterator.h>
 #include <Poco/UTF8Encoding.h>
@@ -17,6 +18,7 @@
 #include "host/engine/agent/messaging_client_listener.hpp"
 #include "host/engine/messaging/messenger.hpp"
 #include "host/engine/transport/event_loop.hpp"
+#include "host/sessions/inbound_replay.hpp"
 #include "host/sessions/recipient.hpp"
 #include "host/sessions/session_state_map.hpp"
 #include "host/store/adapters/database_contact_store.hpp"
@@ -64,8 +66,14 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
   std::shared_ptr<store::DatabasePreKeyStore> prekeys;
 
   void set_sink(EventSink sink) {
-    std::lock_guard lock(sink_mutex_);
-    sink_ = std::move(sink);
+    std::vector<plugins::PluginEvent> held;
+    {
+      std::lock_guard lock(sink_mutex_);
+      sink_ = std::move(sink);
+      if (sink_) held.swap(held_inbound_);
+    }
+    // Inbound messages logged before the plugins were there (the sessions resume first).
+    for (const auto& event : held) publish(event);
   }
 
   void publish(const plugins::PluginEvent& event) {
@@ -73,6 +81,14 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
     {
       std::lock_guard lock(sink_mutex_);
       sink = sink_;
+      // No sink yet: an inbound message (it has a completion) waits for it, bounded; one beyond the
+      // bound stays "received" in the log and is replayed at the next start.
+      if (!sink && event.on_dispatched) {
+        if (held_inbound_.size() < kMaxHeldInbound) held_inbound_.push_back(event);
+        else log::warn("sessions: no plugins yet and too many messages held, left for the next start",
+                       {{"agent", event.agent_id}, {"message_id", event.message ? event.message->id : std::string()}});
+        return;
+      }
     }
     if (!sink) return;
     try {
@@ -121,6 +137,64 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
     }
   }
 
+  enum class Logged { unset = 0, stored, duplicate, failed };
+  // Appends an inbound message to the log ("received"); a store failure is logged and the message
+  // still published (it is then not durable).
+  Logged log_inbound(const store::LoggedMessage& message) {
+    store::MessageLogRepository log_repo(*db);
+    auto r = log_repo.append(message);
+    if (!r) {
+      log::error("sessions: failed to log a message", {{"agent", message.agent_id},
+                                                      {"message_id", message.message_id},
+                                                      {"error", r.error().message}});
+      return Logged::failed;
+    }
+    return *r ? Logged::stored : Logged::duplicate;
+  }
+
+  // Publishes an inbound MESSAGE_RECEIVED event; once every plugin is done with it, its log row
+  // becomes "dispatched" (also when a queue dropped it or a hook failed: logged, with which). A
+  // plugin stopped before running it leaves it "received", for the replay at the next start.
+  void publish_inbound(plugins::PluginEvent event) {
+    std::weak_ptr<Core> weak = weak_from_this();
+    std::string agent = event.agent_id, id = event.message ? event.message->id : std::string();
+    bool replayed = event.message && (event.message->flags & WABOT_MESSAGE_FLAG_REPLAYED) != 0;
+    event.on_dispatched = [weak, agent, id, replayed](const plugins::DispatchReport& report) {
+      auto core = weak.lock();
+      if (!core) return;
+      if (!report.stopped.empty()) {
+        log::warn("sessions: message not dispatched, a plugin stopped first (replayed at the next start)",
+                  {{"agent", agent}, {"message_id", id}, {"plugins", report.summary()}});
+        return;
+      }
+      if (!report.complete())
+        log::warn("sessions: message dispatched with losses", {{"agent", agent}, {"message_id", id},
+                                                                {"plugins", report.summary()},
+                                                                {"replayed", replayed ? "true" : "false"}});
+      core->update_message_status(agent, id, "dispatched");
+    };
+    publish(event);
+  }
+
+  // Once per agent per process, when its messenger is up: publishes again what an earlier process
+  // logged but did not see dispatched, younger than sessions.replay_max_age.
+  void replay_inbound_once(const std::string& agent_id) {
+    {
+      std::lock_guard lock(replay_mutex_);
+      if (!replayed_agents_.insert(agent_id).second) return;
+    }
+    if (options.replay_max_age_ms <= 0) return;
+    InboundReplayWindow window;
+    window.from_ms = now_ms() - options.replay_max_age_ms;
+    window.before_ms = started_at_ms_;
+    auto replayed = replay_inbound(*db, agent_id, window, now_ms(), [this](plugins::PluginEvent e) { publish_inbound(std::move(e)); });
+    if (!replayed) {
+      log::error("sessions: failed to replay undispatched messages", {{"agent", agent_id}, {"error", replayed.error().message}});
+    } else if (*replayed > 0) {
+      log::info("sessions: replayed undispatched messages", {{"agent", agent_id}, {"count", std::to_string(*replayed)}});
+    }
+  }
+
   void update_message_status(const std::string& agent_id, const std::string& message_id, std::string_view status) {
     store::MessageLogRepository log_repo(*db);
     if (auto r = log_repo.update_status(agent_id, message_id, status); !r)
@@ -138,8 +212,13 @@ class SessionManager::Core : public std::enable_shared_from_this<SessionManager:
   }
 
  private:
+  std::int64_t started_at_ms_ = now_ms();  // rows logged earlier belong to an earlier process
+  std::mutex replay_mutex_;                // guards replayed_agents_
+  std::set<std::string, std::less<>> replayed_agents_;
+  static constexpr std::size_t kMaxHeldInbound = 10'000;
   std::mutex sink_mutex_;
   EventSink sink_;
+  std::vector<plugins::PluginEvent> held_inbound_;  // inbound events published before the sink was set
   mutable std::mutex health_mutex_;  // guards the decrypt failure counts
   std::uint64_t decrypt_failures_total_ = 0;
   std::map<std::string, std::uint64_t, std::less<>> decrypt_failures_;
@@ -238,7 +317,12 @@ class SessionListener final : public engine::client::ClientListener {
     });
     if (!taken) log::warn("sessions: the store executor is full; our JID shows after the next login", {{"agent", session->agent_id()}});
 
-    if (auto messenger = session->messenger()) messenger->send_presence_available();
+    if (auto messenger = session->messenger()) {
+      messenger->send_presence_available();
+      // One indexed read, once per agent and process, kept on the strand so the replayed (older)
+      // messages reach the plugins before any that arrive after this login.
+      core->replay_inbound_once(session->agent_id());
+    }
   }
 
  private:
@@ -272,24 +356,19 @@ class SessionMessagingListener final : public engine::messaging::MessagingListen
     data.timestamp_ms = m.timestamp_s * 1000;
     data.is_group = m.is_group;
     data.is_from_me = m.from_me;
-    store::LoggedMessage logged;
-    logged.agent_id = agent_id_;
-    logged.message_id = m.id;
-    logged.chat_jid = data.chat_jid;
-    logged.sender_jid = data.sender_jid;
-    logged.direction = m.from_me ? store::MessageDirection::outgoing : store::MessageDirection::incoming;
-    logged.type = m.media ? engine::messaging::to_string(m.media->kind) : "text";
-    if (!m.text.empty()) logged.text = m.text;
-    if (!m.quoted_id.empty()) logged.quoted_id = m.quoted_id;
-    logged.timestamp_ms = data.timestamp_ms ? data.timestamp_ms : now_ms();
-    logged.status = "received";
-    core->log_message(logged);
+    // Durable inbound path: logged before the engine sends the receipt; a redelivery of a logged
+    // message is not published again (the replay at start covers one not yet dispatched).
+    if (core->log_inbound(log_row_of(agent_id_, data, now_ms())) == SessionManager::Core::Logged::duplicate) {
+      log::info("sessions: redelivered message already logged, not published again",
+                {{"agent", agent_id_}, {"message_id", m.id}});
+      return;
+    }
     plugins::PluginEvent event;
     event.kind = WABOT_EVENT_MESSAGE_RECEIVED;
     event.agent_id = agent_id_;
     event.timestamp_ms = now_ms();
     event.message = std::move(data);
-    core->publish(event);
+    core->publish_inbound(std::move(event));
   }
 
   void on_receipt(const engine::messaging::ReceiptEvent& r) override {

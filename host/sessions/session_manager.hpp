@@ -40,6 +40,9 @@ struct SessionManagerOptions {
   std::int64_t stop_wait_ms = 10'000;      // how long a stop/logout waits for the client to settle
   std::int64_t send_timeout_ms = 60'000;   // a send's default wait for the server ack
   SendLimiterOptions rate_limit;           // per agent
+  // sessions.replay_max_age: at start, inbound messages logged by an earlier process and not yet
+  // dispatched to every plugin are published again when younger than this; 0 turns the replay off.
+  std::int64_t replay_max_age_ms = 10 * 60'000;
   // Adjusts every agent's ClientConfig after the engine settings are applied (tests: short timeouts).
   std::function<void(engine::client::ClientConfig&)> tune_client;
 };

@@ -12,6 +12,51 @@ std::string ctx(std::string_view what, std::string_view message_id, std::string_
   return "failed to " + std::string(what) + " " + std::string(message_id) + " of agent " + std::string(agent_id);
 }
 
+constexpr std::string_view kColumns =
+    "SELECT agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id, timestamp_ms, status,"
+    " push_name, mentions, media_mime_type, is_group, created_at";
+
+SqlValue optional_text(const std::string& s) { return s.empty() ? sql_null() : SqlValue(s); }
+
+// Mentions are JIDs (no whitespace): one column, space-separated.
+std::string join_jids(const std::vector<std::string>& jids) {
+  std::string out;
+  for (const auto& j : jids) out += (out.empty() ? "" : " ") + j;
+  return out;
+}
+
+std::vector<std::string> split_jids(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find(' ', start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+LoggedMessage from_row(const Row& r) {
+  LoggedMessage m;
+  m.agent_id = r.text(0);
+  m.message_id = r.text(1);
+  m.chat_jid = r.text(2);
+  m.sender_jid = r.text(3);
+  m.direction = r.text(4) == "in" ? MessageDirection::incoming : MessageDirection::outgoing;
+  m.type = r.text(5);
+  m.text = r.opt_text(6);
+  m.quoted_id = r.opt_text(7);
+  m.timestamp_ms = r.int64(8);
+  m.status = r.text(9);
+  m.push_name = r.opt_text(10).value_or("");
+  m.mentions = split_jids(r.opt_text(11).value_or(""));
+  m.media_mime_type = r.opt_text(12).value_or("");
+  m.is_group = r.int64(13) != 0;
+  m.created_at_ms = r.int64(14);
+  return m;
+}
+
 }  // namespace
 
 Result<bool> MessageLogRepository::append(const LoggedMessage& m) {
@@ -21,11 +66,13 @@ Result<bool> MessageLogRepository::append(const LoggedMessage& m) {
   auto changed = db_.transaction([&](Connection& c) -> Result<std::uint64_t> {
     auto inserted = c.execute(
         "INSERT INTO messages (agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id,"
-        " timestamp_ms, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " timestamp_ms, status, created_at, push_name, mentions, media_mime_type, is_group)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         " ON CONFLICT (agent_id, message_id) DO NOTHING",
         {m.agent_id, m.message_id, m.chat_jid, m.sender_jid,
          std::string(m.direction == MessageDirection::incoming ? "in" : "out"), m.type, sql_optional(m.text),
-         sql_optional(m.quoted_id), m.timestamp_ms, m.status, clock_()});
+         sql_optional(m.quoted_id), m.timestamp_ms, m.status, clock_(), optional_text(m.push_name),
+         optional_text(join_jids(m.mentions)), optional_text(m.media_mime_type), std::int64_t{m.is_group ? 1 : 0}});
     if (!inserted || *inserted == 0) return inserted;
     ActivityDelta delta;
     (m.direction == MessageDirection::incoming ? delta.incoming_messages : delta.outgoing_messages) = 1;
@@ -40,26 +87,27 @@ Result<bool> MessageLogRepository::append(const LoggedMessage& m) {
 Result<std::optional<LoggedMessage>> MessageLogRepository::find(std::string_view agent_id,
                                                                 std::string_view message_id) {
   auto rows = db_.with_connection([&](Connection& c) {
-    return c.query(
-        "SELECT agent_id, message_id, chat_jid, sender_jid, direction, type, text, quoted_id, timestamp_ms, status"
-        " FROM messages WHERE agent_id = $1 AND message_id = $2",
-        {std::string(agent_id), std::string(message_id)});
+    return c.query(std::string(kColumns) + " FROM messages WHERE agent_id = $1 AND message_id = $2",
+                   {std::string(agent_id), std::string(message_id)});
   });
   if (!rows) return rows.error().with_context(ctx("read message", message_id, agent_id));
   if (rows->empty()) return std::optional<LoggedMessage>{};
-  const Row& r = rows->front();
-  LoggedMessage m;
-  m.agent_id = r.text(0);
-  m.message_id = r.text(1);
-  m.chat_jid = r.text(2);
-  m.sender_jid = r.text(3);
-  m.direction = r.text(4) == "in" ? MessageDirection::incoming : MessageDirection::outgoing;
-  m.type = r.text(5);
-  m.text = r.opt_text(6);
-  m.quoted_id = r.opt_text(7);
-  m.timestamp_ms = r.int64(8);
-  m.status = r.text(9);
-  return std::optional<LoggedMessage>(std::move(m));
+  return std::optional<LoggedMessage>(from_row(rows->front()));
+}
+
+Result<std::vector<LoggedMessage>> MessageLogRepository::received_between(std::string_view agent_id, std::int64_t from_ms,
+                                                                          std::int64_t before_ms, std::size_t limit) {
+  auto rows = db_.with_connection([&](Connection& c) {
+    return c.query(std::string(kColumns) +
+                       " FROM messages WHERE agent_id = $1 AND status = 'received' AND created_at >= $2"
+                       " AND created_at < $3 ORDER BY created_at, id LIMIT $4",
+                   {std::string(agent_id), from_ms, before_ms, static_cast<std::int64_t>(limit)});
+  });
+  if (!rows) return rows.error().with_context("failed to read the undispatched messages of agent " + std::string(agent_id));
+  std::vector<LoggedMessage> out;
+  out.reserve(rows->size());
+  for (const Row& r : *rows) out.push_back(from_row(r));
+  return out;
 }
 
 Result<bool> MessageLogRepository::update_status(std::string_view agent_id, std::string_view message_id,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host/store/clock.hpp"
 #include "host/store/database.hpp"
@@ -25,7 +26,13 @@ struct LoggedMessage {
   std::optional<std::string> text;
   std::optional<std::string> quoted_id;
   std::int64_t timestamp_ms = 0;  // the message's own timestamp
-  std::string status;             // received, sent, delivered, read, failed
+  std::string status;             // received, dispatched (every plugin handled it), sent, delivered, read, failed
+  // Migration 12: what a replayed MESSAGE_RECEIVED event needs.
+  std::string push_name;
+  std::vector<std::string> mentions;  // JIDs
+  std::string media_mime_type;
+  bool is_group = false;
+  std::int64_t created_at_ms = 0;  // when it was logged (set by append; read back by find/received_between)
 };
 
 struct MessageStats {
@@ -44,6 +51,10 @@ class MessageLogRepository {
   // False when no such message.
   Result<bool> update_status(std::string_view agent_id, std::string_view message_id, std::string_view status);
   Result<MessageStats> stats(std::string_view agent_id);
+  // The agent's messages still "received" (logged, not every plugin done with them) that were logged
+  // in [from_ms, before_ms), oldest first, at most `limit` (so a replay never loads without bound).
+  Result<std::vector<LoggedMessage>> received_between(std::string_view agent_id, std::int64_t from_ms,
+                                                      std::int64_t before_ms, std::size_t limit);
 
  private:
   Database& db_;

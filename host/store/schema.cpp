@@ -244,6 +244,17 @@ std::vector<Migration> build() {
                                                      " salt {blob} NOT NULL,"
                                                      " updated_at_ms BIGINT NOT NULL)")};
                }});
+  // The durable inbound path (issue #5): what a MESSAGE_RECEIVED event needs beyond the text, so the
+  // host can publish a logged message again after a crash ("received" rows not yet "dispatched").
+  m.push_back({12, "messages_inbound_replay", [](Dialect) {
+                 return std::vector<std::string>{
+                     "ALTER TABLE messages ADD COLUMN push_name TEXT",
+                     "ALTER TABLE messages ADD COLUMN mentions TEXT",
+                     "ALTER TABLE messages ADD COLUMN media_mime_type TEXT",
+                     "ALTER TABLE messages ADD COLUMN is_group BIGINT NOT NULL DEFAULT 0",
+                     "CREATE INDEX messages_agent_status_idx ON messages (agent_id, status, created_at)",
+                 };
+               }});
   return m;
 }
 

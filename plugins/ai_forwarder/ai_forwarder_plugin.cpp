@@ -6,6 +6,7 @@
 #include "ai_client.hpp"
 #include "ai_payload.hpp"
 #include "inbound_filter.hpp"
+#include "inbound_journal.hpp"
 #include "jid.hpp"
 #include "version.hpp"
 
@@ -16,7 +17,10 @@
 #include <Poco/JSON/Parser.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string>
@@ -101,6 +105,12 @@ class AiForwarderPlugin : public wabot::Plugin {
       return s;
     if (workers.value() > 0)
       executor_ = std::make_unique<AgentExecutor>(static_cast<size_t>(workers.value()), static_cast<size_t>(queue.value()));
+    journal_ = std::make_unique<InboundJournal>(store());
+    {
+      std::lock_guard lock(stop_mutex_);
+      stopping_ = false;
+    }
+    replay_journal();
     log().info("ai_forwarder started",
                {{"version", AI_FORWARDER_VERSION},
                 {"developerAlerts", developer_jid_.empty() ? "off" : "on"},
@@ -112,6 +122,11 @@ class AiForwarderPlugin : public wabot::Plugin {
   }
 
   wabot::Status stop() {
+    {
+      std::lock_guard lock(stop_mutex_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();  // a replayed job waiting for its session gives up (it stays journaled)
     if (executor_) executor_->stop();
     return wabot::Status::ok();
   }
@@ -136,6 +151,13 @@ class AiForwarderPlugin : public wabot::Plugin {
       bot.lid_jid = s.value().me_lid;
     }
     const int64_t now_ms = e.timestamp_ms() > 0 ? e.timestamp_ms() : wall_ms();
+    // The host publishes again, after a restart, what it had not seen every plugin finish; the journal
+    // may hold the same message (accepted here, not finished): it is handled once, from the journal.
+    if (m.is_replayed() && journaled_before(std::string(e.agent_id()), std::string(m.id()))) {
+      log().info("replayed message already in the journal, handled from there",
+                 {{"agentId", std::string(e.agent_id())}, {"messageId", std::string(m.id())}});
+      return wabot::Status::ok();
+    }
     SkipReason why = classify_inbound(in, bot, now_ms, max_age_ms_);
     if (why != SkipReason::kUnset) {
       log().debug("inbound message not forwarded", {{"agentId", std::string(e.agent_id())}, {"reason", std::string(to_string(why))}});
@@ -144,10 +166,16 @@ class AiForwarderPlugin : public wabot::Plugin {
     std::string trace_id = e.trace_id().empty() ? new_trace_id() : std::string(e.trace_id());
     auto job = std::make_shared<InboundJob>(InboundJob{std::string(e.agent_id()), std::move(trace_id), std::string(m.text()),
                                                        std::string(m.sender_jid()), std::string(m.chat_jid()), std::string(m.id()),
-                                                       std::string(m.push_name()), in.is_group});
-    bool queued = executor_ ? executor_->submit(job->agent_id, [this, job] { process(*job); })
-                            : scheduler().post([this, job] { process(*job); }).is_ok();
-    if (!queued) {
+                                                       std::string(m.push_name()), in.is_group, false});
+    // Journaled before this handler returns (then the host marks the message dispatched): a crash from
+    // here on finds it in the journal at the next start.
+    if (auto s = journal_->add(JournalEntry{job->agent_id, job->message_id, job->trace_id, job->text, job->sender_jid,
+                                            job->chat_jid, job->push_name, job->is_group, in.timestamp_ms});
+        !s)
+      log().error("inbound message not journaled (lost if the host dies before its reply)",
+                  {{"agentId", job->agent_id}, {"messageId", job->message_id}, {"error", s.message()}});
+    if (!submit(job)) {
+      remove_from_journal(*job);
       log().warn("inbound message dropped: the agent's AI queue is full",
                  {{"agentId", job->agent_id}, {"chatId", job->chat_jid}, {"traceId", job->trace_id}});
       return wabot::Status::error(WABOT_ERR_RETRY, "ai_forwarder queue of agent " + job->agent_id + " is full");
@@ -159,7 +187,90 @@ class AiForwarderPlugin : public wabot::Plugin {
   struct InboundJob {
     std::string agent_id, trace_id, text, sender_jid, chat_jid, message_id, push_name;
     bool is_group = false;
+    bool from_journal = false;  // replayed from the journal at start: waits for its session first
   };
+
+  bool submit(const std::shared_ptr<InboundJob>& job) {
+    return executor_ ? executor_->submit(job->agent_id, [this, job] { process(*job); })
+                     : scheduler().post([this, job] { process(*job); }).is_ok();
+  }
+
+  void remove_from_journal(const InboundJob& job) {
+    if (auto s = journal_->remove(job.agent_id, job.message_id); !s)
+      log().warn("journal entry not removed (the message may be handled again after a restart)",
+                 {{"agentId", job.agent_id}, {"messageId", job.message_id}, {"error", s.message()}});
+  }
+
+  bool journaled_before(const std::string& agent_id, const std::string& message_id) {
+    {
+      std::lock_guard lock(replayed_mutex_);
+      if (replayed_from_journal_.count(agent_id + "/" + message_id)) return true;
+    }
+    return journal_->contains(agent_id, message_id);
+  }
+
+  // At start: every agent's journal entries, oldest first and per agent in order, go to the AI again;
+  // those older than max_age are dropped (logged). Agents come from the sessions service.
+  void replay_journal() {
+    const int64_t now = wall_ms();
+    std::string cursor;
+    size_t replayed = 0, dropped = 0;
+    for (int page_no = 0; page_no < 10'000; ++page_no) {
+      auto page = sessions().list({}, {}, cursor, 0);
+      if (!page) {
+        log().error("journal not replayed: listing the sessions failed", {{"error", page.status().message()}});
+        return;
+      }
+      for (const auto& session : page.value().sessions) {
+        auto entries = journal_->load(session.agent_id);
+        if (!entries) {
+          log().error("journal of an agent not replayed", {{"agentId", session.agent_id}, {"error", entries.status().message()}});
+          continue;
+        }
+        for (const auto& entry : entries.value()) {
+          if (entry.timestamp_ms > 0 && now - entry.timestamp_ms > max_age_ms_) {
+            log().warn("journaled message older than max_age dropped",
+                       {{"agentId", entry.agent_id}, {"messageId", entry.message_id}, {"traceId", entry.trace_id},
+                        {"ageMs", std::to_string(now - entry.timestamp_ms)}});
+            (void)journal_->remove(entry.agent_id, entry.message_id);
+            ++dropped;
+            continue;
+          }
+          auto job = std::make_shared<InboundJob>(InboundJob{entry.agent_id, entry.trace_id, entry.text, entry.sender_jid,
+                                                             entry.chat_jid, entry.message_id, entry.push_name, entry.is_group, true});
+          {
+            std::lock_guard lock(replayed_mutex_);
+            replayed_from_journal_.insert(entry.agent_id + "/" + entry.message_id);
+          }
+          if (!submit(job)) {
+            log().warn("journaled message not replayed: the agent's AI queue is full (kept for the next start)",
+                       {{"agentId", entry.agent_id}, {"messageId", entry.message_id}});
+            continue;
+          }
+          ++replayed;
+        }
+      }
+      cursor = page.value().next_cursor;
+      if (cursor.empty()) break;
+    }
+    if (replayed || dropped)
+      log().info("journal replayed", {{"replayed", std::to_string(replayed)}, {"droppedOld", std::to_string(dropped)}});
+  }
+
+  // A job from the journal runs before its agent has logged in again: wait (bounded) until it can send.
+  bool wait_until_ready(const std::string& agent_id) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReadyWaitMs);
+    std::unique_lock lock(stop_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      auto s = sessions().get(agent_id);
+      lock.lock();
+      if (s && s.value().is_ready) return true;
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      stop_cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    return false;
+  }
 
   // Where this agent's AI lives; empty when neither endpoint_url_run nor ai.backend_url is set.
   std::string endpoint_for(const wabot::SessionInfo& s) const {
@@ -199,6 +310,17 @@ class AiForwarderPlugin : public wabot::Plugin {
   }
 
   void process(const InboundJob& job) {
+    if (job.from_journal && !wait_until_ready(job.agent_id)) {
+      log().warn("journaled message waits for the next start: its session did not become ready",
+                 {{"agentId", job.agent_id}, {"messageId", job.message_id}, {"traceId", job.trace_id}});
+      return;
+    }
+    handle(job);
+    // Done: replied, alerted, or nothing to send. A crash before this line replays it.
+    remove_from_journal(job);
+  }
+
+  void handle(const InboundJob& job) {
     auto session = sessions().get(job.agent_id);
     if (!session) {
       log().warn("inbound message not forwarded: session lookup failed",
@@ -310,6 +432,13 @@ class AiForwarderPlugin : public wabot::Plugin {
   int64_t max_age_ms_ = 600'000;
   int64_t timeout_ms_ = 60'000;
   std::unique_ptr<AgentExecutor> executor_;
+  std::unique_ptr<InboundJournal> journal_;
+  static constexpr int64_t kReadyWaitMs = 120'000;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::mutex replayed_mutex_;
+  std::set<std::string> replayed_from_journal_;  // "<agent>/<id>" replayed from the journal at start
 };
 
 }  // namespace ai_forwarder

@@ -37,7 +37,9 @@ class Recorder : public wabot::Plugin {
     return wabot::Status::ok();
   }
   wabot::Status on_message(const wabot::Event& e) {
-    log().info(std::string("message " RECORDER_NAME " ") + std::string(e.message().text()));
+    // " replayed" when the host published it again after a restart (ABI 1.3 flag).
+    log().info(std::string("message " RECORDER_NAME " ") + std::string(e.message().text()) +
+               (e.message().is_replayed() ? " replayed" : ""));
     return wabot::Status::ok();
   }
   wabot::Status on_event(const wabot::Event& e) {

@@ -77,7 +77,9 @@ static_assert(sizeof(wabot_http_request) == 168);
 static_assert(offsetof(wabot_http_request, path_params) == 120);
 static_assert(sizeof(wabot_event) == 104);  // 1.1: ai_execution, http_request
 static_assert(offsetof(wabot_event, message) == 56);
-static_assert(sizeof(wabot_message) == 160);
+static_assert(offsetof(wabot_message, is_from_me) == 156);  // the 1.2 end: unchanged
+static_assert(offsetof(wabot_message, flags) == 160);       // ABI 1.3, appended
+static_assert(sizeof(wabot_message) == 168);
 static_assert(offsetof(wabot_message, timestamp_ms) == 144);
 static_assert(sizeof(wabot_session_info) == 216);  // 1.1: me_lid appended
 static_assert(offsetof(wabot_sessions_service_v1, wait_qr) == 48);        // the 1.0 end: unchanged

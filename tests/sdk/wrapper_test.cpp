@@ -7,6 +7,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -104,9 +105,26 @@ class WrapperTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(timersRunOnTheFakeClock);
   CPPUNIT_TEST(subscribedEventsReachOnEvent);
   CPPUNIT_TEST(durationsParse);
+  CPPUNIT_TEST(messageFlagsReadOnlyWhenTheHostHasThem);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // ABI 1.3 compatibility: a 1.2 host's wabot_message ends at is_from_me; the wrapper then reads no
+  // flags even if the bytes after it are set, and a 1.3 host's REPLAYED bit is seen.
+  void messageFlagsReadOnlyWhenTheHostHasThem() {
+    wabot_message raw{};
+    raw.struct_size = sizeof(raw);
+    raw.flags = WABOT_MESSAGE_FLAG_REPLAYED;
+    CPPUNIT_ASSERT(wabot::Message(raw).is_replayed());
+    CPPUNIT_ASSERT_EQUAL(uint32_t(WABOT_MESSAGE_FLAG_REPLAYED), wabot::Message(raw).flags());
+    raw.struct_size = offsetof(wabot_message, flags);  // what a 1.2 host hands out
+    CPPUNIT_ASSERT_EQUAL(uint32_t(0), wabot::Message(raw).flags());
+    CPPUNIT_ASSERT(!wabot::Message(raw).is_replayed());
+    raw.struct_size = sizeof(raw);
+    raw.flags = 0;
+    CPPUNIT_ASSERT(!wabot::Message(raw).is_replayed());
+  }
+
   void constructorExceptionBecomesCreateError() {
     FakeHost host;
     wabot::Status s = host.load(wabot::detail::descriptor<ThrowsInConstructor>("ctor", "1.0.0"));

@@ -15,6 +15,7 @@
 #include "host/plugins/plugin_manager.hpp"
 #include "host/plugins/services.hpp"
 #include "host/sessions/session_manager.hpp"
+#include "host/store/message_log_repository.hpp"
 #include "log_capture.hpp"
 #include "recording_route_registry.hpp"
 #include "test_database.hpp"
@@ -33,6 +34,7 @@ using wabot::test::eventually;
 class SdkSessionsE2eTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SdkSessionsE2eTest);
   CPPUNIT_TEST(plugin_creates_pairs_and_sends_through_the_sdk);
+  CPPUNIT_TEST(undispatched_messages_are_replayed_after_login);
   CPPUNIT_TEST_SUITE_END();
 
   std::unique_ptr<LogCapture> logs_;
@@ -120,6 +122,68 @@ class SdkSessionsE2eTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(page.is_ok() && page.value().sessions.size() == 1);
     CPPUNIT_ASSERT(sdk_sessions.remove("sdk-bot", true).value());
     CPPUNIT_ASSERT(!sdk_sessions.get("sdk-bot").is_ok());
+  }
+
+  // The durable inbound path at start: inbound messages an earlier process logged ("received") and
+  // never saw dispatched are published again, flagged REPLAYED, once the agent's messenger is up;
+  // then marked "dispatched". Too old ones (sessions.replay_max_age, 10 min), dispatched ones and
+  // other agents' are not.
+  void undispatched_messages_are_replayed_after_login() {
+    if (!sim_) {
+      std::cerr << " [skipped: run `npm ci` in tests/wa_sim]";
+      return;
+    }
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+    auto log_at = [&](const std::string& agent, const std::string& id, const std::string& text, std::int64_t logged_at,
+                      const std::string& status) {
+      store::MessageLogRepository repo(db_->db(), [logged_at] { return logged_at; });
+      store::LoggedMessage m;
+      m.agent_id = agent;
+      m.message_id = id;
+      m.chat_jid = m.sender_jid = "15550001111@s.whatsapp.net";
+      m.direction = store::MessageDirection::incoming;
+      m.type = "text";
+      m.text = text;
+      m.push_name = "Peer";
+      m.timestamp_ms = logged_at;
+      m.status = status;
+      auto r = repo.append(m);
+      CPPUNIT_ASSERT_MESSAGE(r ? "" : r.error().message, r.ok() && r.value());
+    };
+    log_at("sdk-bot", "OLD1", "too-old", now - 11 * 60'000, "received");
+    log_at("sdk-bot", "W1", "waiting-1", now - 60'000, "received");
+    log_at("sdk-bot", "W2", "waiting-2", now - 59'000, "received");
+    log_at("sdk-bot", "D1", "already-done", now - 58'000, "dispatched");
+    log_at("other-bot", "X1", "other-agent", now - 57'000, "received");
+
+    auto plugin = plugins_->find("recorder_a");
+    wabot::Host host(plugins::host_api(), plugin->handle());
+    wabot::Sessions sdk_sessions(host);
+    auto created = sdk_sessions.create("user-1", "sdk-bot", "SDK bot", "", 0);
+    CPPUNIT_ASSERT_MESSAGE(created.status().to_string(), created.is_ok());
+    auto qr = sdk_sessions.wait_qr("sdk-bot", 1000);
+    CPPUNIT_ASSERT(qr.is_ok());
+    auto scanned = sim_->post("/scan", "{\"qr\":" + WaSimProcess::json_string(qr.value().text) + ",\"phone\":\"15550007778\"}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(scanned.second, 200, scanned.first);
+    store::MessageLogRepository repo(db_->db());
+    auto status_of = [&](const std::string& agent, const std::string& id) {
+      auto found = repo.find(agent, id);
+      return found && found.value() ? found.value()->status : std::string("<missing>");
+    };
+    CPPUNIT_ASSERT_MESSAGE(plugin_lines(), eventually([&] {
+      return status_of("sdk-bot", "W1") == "dispatched" && status_of("sdk-bot", "W2") == "dispatched";
+    }));
+    CPPUNIT_ASSERT(plugins_->wait_idle_ms(5000));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(plugin_lines(), size_t(1), logs_->count({"message recorder_a waiting-1 replayed"}));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(plugin_lines(), size_t(1), logs_->count({"message recorder_a waiting-2 replayed"}));
+    // In their logged order.
+    CPPUNIT_ASSERT(logs_->index_of("message recorder_a waiting-1") < logs_->index_of("message recorder_a waiting-2"));
+    for (const char* never : {"too-old", "already-done", "other-agent"})
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(never, size_t(0), logs_->count({std::string("message recorder_a ") + never}));
+    CPPUNIT_ASSERT_EQUAL(std::string("received"), status_of("sdk-bot", "OLD1"));
+    CPPUNIT_ASSERT_EQUAL(std::string("received"), status_of("other-bot", "X1"));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), logs_->count({"replayed undispatched messages", "\"count\":\"2\""}));
   }
 };
 

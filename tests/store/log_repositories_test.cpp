@@ -53,6 +53,7 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(message_stats_count_directions_and_last_activity);
   CPPUNIT_TEST(message_status_update);
   CPPUNIT_TEST(message_append_rejects_incomplete);
+  CPPUNIT_TEST(message_replay_fields_and_received_window);
   CPPUNIT_TEST(ai_executions_append_count_and_latest);
   CPPUNIT_TEST(activity_counters_follow_both_logs);
   CPPUNIT_TEST(plugin_kv_put_get_remove_with_any_bytes);
@@ -154,6 +155,44 @@ class LogRepositoriesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ok(log.update_status("bot", "m", "read")));
     CPPUNIT_ASSERT_EQUAL(std::string("read"), ok(log.find("bot", "m"))->status);
     CPPUNIT_ASSERT(!ok(log.update_status("bot", "missing", "read")));
+  }
+
+  // Migration 12: what a replayed MESSAGE_RECEIVED needs is stored, and received_between returns the
+  // agent's rows still "received", logged in the window, oldest first, bounded by the limit.
+  void message_replay_fields_and_received_window() {
+    MessageLogRepository log(t_->db(), clock_.fn());
+    auto in = message("R1", MessageDirection::incoming, 1000);
+    in.push_name = "Budi";
+    in.mentions = {"15550001@s.whatsapp.net", "123456@lid"};
+    in.media_mime_type = "image/jpeg";
+    in.type = "image";
+    in.is_group = true;
+    const std::int64_t first_at = clock_.peek() + 1;  // append reads the clock once
+    CPPUNIT_ASSERT(ok(log.append(in)));
+    auto found = ok(log.find("bot", "R1"));
+    CPPUNIT_ASSERT_EQUAL(std::string("Budi"), found->push_name);
+    CPPUNIT_ASSERT(found->mentions == in.mentions);
+    CPPUNIT_ASSERT_EQUAL(std::string("image/jpeg"), found->media_mime_type);
+    CPPUNIT_ASSERT(found->is_group);
+    CPPUNIT_ASSERT_EQUAL(first_at, found->created_at_ms);
+    ok(log.append(message("R2", MessageDirection::incoming, 900)));   // older sender time, logged later
+    ok(log.append(message("R3", MessageDirection::incoming, 1100)));
+    ok(log.append(message("S1", MessageDirection::outgoing, 1200)));  // "sent": never replayed
+    auto other = message("R4", MessageDirection::incoming, 1300);
+    other.agent_id = "other";
+    ok(log.append(other));
+    CPPUNIT_ASSERT(ok(log.update_status("bot", "R3", "dispatched")));
+    const std::int64_t end = clock_.peek() + 1;
+    auto rows = ok(log.received_between("bot", first_at, end, 100));
+    CPPUNIT_ASSERT_EQUAL(size_t(2), rows.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("R1"), rows[0].message_id);  // by log time, not sender time
+    CPPUNIT_ASSERT_EQUAL(std::string("R2"), rows[1].message_id);
+    CPPUNIT_ASSERT(rows[1].mentions.empty());
+    CPPUNIT_ASSERT(!rows[1].is_group);
+    CPPUNIT_ASSERT_EQUAL(std::string(), rows[1].push_name);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), ok(log.received_between("bot", first_at, end, 1)).size());
+    CPPUNIT_ASSERT_EQUAL(std::string("R2"), ok(log.received_between("bot", first_at + 1, end, 100))[0].message_id);
+    CPPUNIT_ASSERT(ok(log.received_between("bot", first_at, first_at, 100)).empty());  // before is exclusive
   }
 
   void message_append_rejects_incomplete() {

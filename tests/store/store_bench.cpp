@@ -34,7 +34,8 @@ double run(Database& db, int threads, int ops, const char* what) {
           ok = signal.store_session("bench", addr, record).ok() && signal.load_session("bench", addr).ok();
         } else {
           LoggedMessage msg{"bench", std::string(what) + std::to_string(t) + "-" + std::to_string(i), "c", "s",
-                            MessageDirection::incoming, "text", std::string("hello"), std::nullopt, i, "received"};
+                            MessageDirection::incoming, "text", std::string("hello"), std::nullopt, i, "received",
+                            {}, {}, {}, false, 0};
           ok = log.append(msg).ok();
         }
         if (!ok) {

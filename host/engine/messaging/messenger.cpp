@@ -700,7 +700,9 @@ void Messenger::handle_message(const Node& node) {
     return;
   }
 
-  // Success: a receipt, no ack.
+  // Success: the listener first (the host logs the message durably), then the receipt, after which the
+  // server forgets the message. A crash in between means a redelivery, which the host de-duplicates.
+  if (outcome.has_content && !outcome.duplicate) listener_->on_message(msg);
   std::vector<Attribute> attrs{{"id", id}};
   for (const auto& a : node.attrs)
     if (a.key == "from") attrs.push_back({"to", a.value});
@@ -716,7 +718,6 @@ void Messenger::handle_message(const Node& node) {
     channel_->send_node(Node("receipt", {{"id", id}, {"to", own_.device_jid.to_non_ad()}, {"type", "hist_sync"}}));
   }
   if (history && !outcome.duplicate) queue_history_sync(*history, id);
-  if (outcome.has_content && !outcome.duplicate) listener_->on_message(msg);
 }
 
 void Messenger::send_retry_receipt(const Node& message, const std::string& why) {

@@ -33,7 +33,7 @@ extern "C" {
 
 /* The host loads a plugin when its ABI major equals the host's and its minor is not newer. */
 #define WABOT_ABI_VERSION_MAJOR 1
-#define WABOT_ABI_VERSION_MINOR 2
+#define WABOT_ABI_VERSION_MINOR 3
 
 /* The one symbol a plugin exports: `const wabot_plugin_descriptor* wabot_plugin_v1(void)`. */
 #define WABOT_PLUGIN_ENTRY_SYMBOL "wabot_plugin_v1"
@@ -244,7 +244,13 @@ typedef struct wabot_message {
   int64_t timestamp_ms;              /* sender's timestamp, Unix ms */
   int32_t is_group;
   int32_t is_from_me;
+  /* 1.3: WABOT_MESSAGE_FLAG_* bits; read only when WABOT_HAS_FIELD(wabot_message, m, flags). */
+  uint32_t flags;
 } wabot_message;
+
+/* 1.3: wabot_message.flags. REPLAYED: the host published this message before a restart and not every
+ * plugin's handler had returned for it (it is delivered at least once: de-duplicate by id). */
+#define WABOT_MESSAGE_FLAG_REPLAYED 0x1u
 
 typedef int32_t wabot_receipt_type;
 enum {

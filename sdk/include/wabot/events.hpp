@@ -31,6 +31,10 @@ class Message {
   int64_t timestamp_ms() const noexcept { return raw_->timestamp_ms; }
   bool is_group() const noexcept { return raw_->is_group != 0; }
   bool is_from_me() const noexcept { return raw_->is_from_me != 0; }
+  // (1.3) WABOT_MESSAGE_FLAG_* bits; 0 from an older host.
+  uint32_t flags() const noexcept { return WABOT_HAS_FIELD(wabot_message, raw_, flags) ? raw_->flags : 0u; }
+  // (1.3) Published again after a restart (not every plugin had finished with it): de-duplicate by id.
+  bool is_replayed() const noexcept { return (flags() & WABOT_MESSAGE_FLAG_REPLAYED) != 0; }
   const wabot_message& raw() const noexcept { return *raw_; }
 
  private:

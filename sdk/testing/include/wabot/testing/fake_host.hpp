@@ -80,6 +80,7 @@ struct TestMessage {
   bool is_group = false;
   bool is_from_me = false;
   std::string trace_id = "trace-event";
+  uint32_t flags = 0;  // WABOT_MESSAGE_FLAG_* (1.3), e.g. REPLAYED
 };
 
 struct FakeSession {
@@ -215,7 +216,7 @@ class FakeHost {
     for (const std::string& j : m.mentioned_jids) mentions.push_back(to_view(j));
     wabot_message msg{sizeof(msg), to_view(m.id), to_view(m.chat_jid), to_view(m.sender_jid), to_view(m.push_name), m.type,
                       to_view(m.text), to_view(m.quoted_message_id), mentions.empty() ? nullptr : mentions.data(),
-                      mentions.size(), {}, m.timestamp_ms, m.is_group ? 1 : 0, m.is_from_me ? 1 : 0};
+                      mentions.size(), {}, m.timestamp_ms, m.is_group ? 1 : 0, m.is_from_me ? 1 : 0, m.flags};
     wabot_event ev{};
     ev.struct_size = sizeof(ev);
     ev.kind = WABOT_EVENT_MESSAGE_RECEIVED;
