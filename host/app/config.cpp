@@ -316,9 +316,10 @@ class Parser {
   }
 
   void parse_sessions(const YAML::Node& n, SessionsConfig& s) {
-    check_map(n, "sessions", {"qr_wait_on_create"});
+    check_map(n, "sessions", {"qr_wait_on_create", "replay_max_age"});
     s.qr_wait_on_create_ms =
         get_duration_ms(child(n, "qr_wait_on_create"), "sessions.qr_wait_on_create", s.qr_wait_on_create_ms);
+    s.replay_max_age_ms = get_duration_ms(child(n, "replay_max_age"), "sessions.replay_max_age", s.replay_max_age_ms);
   }
 
   void parse_rate_limit(const YAML::Node& n, RateLimitConfig& r) {
@@ -442,6 +443,7 @@ std::map<std::string, std::string> Config::shared_values() const {
       {"rate_limit.queue_size", std::to_string(rate_limit.queue_size)},
       {"sessions.qr_wait_on_create", format_duration(sessions.qr_wait_on_create_ms)},
       {"sessions.qr_wait_on_create_ms", std::to_string(sessions.qr_wait_on_create_ms)},
+      {"sessions.replay_max_age", format_duration(sessions.replay_max_age_ms)},
   };
 }
 

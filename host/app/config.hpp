@@ -59,6 +59,7 @@ struct AiConfig {
 
 struct SessionsConfig {
   std::int64_t qr_wait_on_create_ms = 60'000;
+  std::int64_t replay_max_age_ms = 600'000;  // inbound messages not dispatched before a crash, replayed
 };
 
 struct RateLimitConfig {

@@ -129,6 +129,7 @@ std::string Host::start_sessions() {
   options.engine.push_name = config_.whatsapp.push_name;
   options.ai_backend_url = config_.ai.backend_url;
   options.qr_wait_on_create_ms = config_.sessions.qr_wait_on_create_ms;
+  options.replay_max_age_ms = config_.sessions.replay_max_age_ms;
   options.rate_limit.per_minute = config_.rate_limit.per_minute;
   options.rate_limit.burst = config_.rate_limit.burst;
   options.rate_limit.queue_size = static_cast<std::size_t>(config_.rate_limit.queue_size);

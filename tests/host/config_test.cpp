@@ -90,6 +90,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!c.media.allow_private_urls);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{60000}, c.ai.timeout_ms);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{60000}, c.sessions.qr_wait_on_create_ms);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{600000}, c.sessions.replay_max_age_ms);
     CPPUNIT_ASSERT_EQUAL(100, c.rate_limit.per_minute);
     CPPUNIT_ASSERT_EQUAL(100, c.rate_limit.burst);
     CPPUNIT_ASSERT_EQUAL(500, c.rate_limit.queue_size);
@@ -146,7 +147,7 @@ class ConfigTest : public CppUnit::TestFixture {
         "database: {url: 'postgres://u@h/db', pool_size: 3}\n"
         "media: {temp_dir: /tmp/x, max_bytes: 99, allow_private_urls: true}\n"
         "ai: {backend_url: 'http://ai:8000', timeout: 2m}\n"
-        "sessions: {qr_wait_on_create: 500ms}\n"
+        "sessions: {qr_wait_on_create: 500ms, replay_max_age: 2m}\n"
         "rate_limit: {per_minute: 10, burst: 20, queue_size: 0}\n"
         "whatsapp: {server_url: 'ws://127.0.0.1:9000/ws', version: 1.2.3, push_name: bot}\n"
         "plugins: {directory: /opt/p, queue_capacity: 7, dispatch_threads: 3, load: [metrics]}\n");
@@ -173,6 +174,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("http://ai:8000"), c.ai.backend_url);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{120000}, c.ai.timeout_ms);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{500}, c.sessions.qr_wait_on_create_ms);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{120000}, c.sessions.replay_max_age_ms);
     CPPUNIT_ASSERT_EQUAL(10, c.rate_limit.per_minute);
     CPPUNIT_ASSERT_EQUAL(20, c.rate_limit.burst);
     CPPUNIT_ASSERT_EQUAL(0, c.rate_limit.queue_size);
