@@ -94,11 +94,18 @@ export class MessageRelay {
     const perDevice = this.collectEncs(node, node.attrs.to)
     const shared = getBinaryNodeChildren(node, 'enc') // skmsg for every member device
     const deviceIdentity = getBinaryNodeChild(node, 'device-identity')
+    // A stanza naming a participant (a retry resend) goes to that one device only, as the server does.
+    const only = node.attrs.participant ? sim.resolveJid(node.attrs.participant) : null
+    if (node.attrs.participant && !only) {
+      sim.log.warn('group message to an unknown participant dropped', { from: sender.pnJid, participant: node.attrs.participant })
+      return
+    }
     for (const phone of group.members.keys()) {
       const account = sim.accounts.byPhone.get(phone)
       if (!account) continue
       for (const device of account.devices.values()) {
         if (device === sender || !device.noisePub) continue
+        if (only && (only.account !== account || (only.deviceId ?? 0) !== device.id)) continue
         const own = perDevice.get(`${phone}:${device.id}`)?.encs || []
         const encs = [...own, ...shared]
         if (encs.length === 0) continue
