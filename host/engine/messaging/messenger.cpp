@@ -703,6 +703,11 @@ void Messenger::handle_message(const Node& node) {
   // Success: the listener first (the host logs the message durably), then the receipt, after which the
   // server forgets the message. A crash in between means a redelivery, which the host de-duplicates.
   if (outcome.has_content && !outcome.duplicate) listener_->on_message(msg);
+  else if (outcome.duplicate)
+    log::info("engine: message already decrypted once (a redelivery), not reported again",
+              {{"agent", config_.agent_id}, {"id", id}, {"from", from->to_string()}});
+  else if (!outcome.has_content)
+    log::debug("engine: message without reportable content", {{"agent", config_.agent_id}, {"id", id}});
   std::vector<Attribute> attrs{{"id", id}};
   for (const auto& a : node.attrs)
     if (a.key == "from") attrs.push_back({"to", a.value});
