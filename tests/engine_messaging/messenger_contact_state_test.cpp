@@ -6,19 +6,20 @@
 
 #include <ctime>
 
-#include "../engine_crypto/memory_signal_store.hpp"
-#include "host/engine/messaging/bounded_inflate.hpp"
+#include "host/engine/binary/binary_decoder.hpp"
 #include "host/engine/messaging/history_sync.hpp"
 #include "host/engine/messaging/lid_migration.hpp"
 #include "host/engine/messaging/messenger.hpp"
 #include "host/engine/signal/message_padding.hpp"
 #include "memory_contact_store.hpp"
 #include "scripted_channel.hpp"
+#include "signal_party.hpp"
 
 using namespace wabot::engine;
 using namespace wabot::engine::messaging;
 using wabot::test::MemoryContactStore;
 using wabot::test::ScriptedChannel;
+using namespace wabot::test;
 
 namespace {
 
@@ -28,25 +29,6 @@ Bytes from_hex(const std::string& hex) {
   return out;
 }
 
-Bytes be(std::uint32_t v, int n) {
-  Bytes b;
-  for (int i = n - 1; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  return b;
-}
-
-struct Party {
-  std::shared_ptr<wabot::test::MemorySignalStore> store = std::make_shared<wabot::test::MemorySignalStore>();
-  std::unique_ptr<signal::SignalProtocol> signal;
-  Party() {
-    (void)signal::SignalProtocol::initialize(*store);
-    signal = std::move(signal::SignalProtocol::open(store).value());
-  }
-};
-
-const Jid kOwnPn("15551234567", server::user, 2);
-const Jid kOwnLid("111111111111111", server::lid, 2);
-const Jid kPeerPn("15559876543", server::user);
-const Jid kPeerLid("222222222222222", server::lid);
 const std::string kMigratedLid = "333333333333333";
 
 // Golden: LidMigrationMappingSyncPayload{ {pn 15559876543, assigned 333333333333333},
@@ -123,12 +105,13 @@ class LidMigrationCodecTest : public CppUnit::TestFixture {
   }
 
   void inflate_is_bounded() {
+    constexpr auto kAny = binary::CompressionWrapper::zlib_or_gzip;
     // 1 MiB of zeros compresses to ~1 KiB; a 64 KiB bound refuses it instead of allocating it.
     const Bytes gz = from_hex(kPayloadGzipHex);
-    auto ok = inflate_bounded(gz, 1024);
+    auto ok = binary::inflate_bounded(gz, 1024, kAny);
     CPPUNIT_ASSERT(ok.ok() && ok->size() == 43);
-    CPPUNIT_ASSERT_EQUAL(ErrorCode::too_large, inflate_bounded(gz, 42).error().code);
-    CPPUNIT_ASSERT_EQUAL(ErrorCode::malformed, inflate_bounded(Bytes(gz.begin(), gz.begin() + 20), 1024).error().code);
+    CPPUNIT_ASSERT_EQUAL(ErrorCode::too_large, binary::inflate_bounded(gz, 42, kAny).error().code);
+    CPPUNIT_ASSERT_EQUAL(ErrorCode::malformed, binary::inflate_bounded(Bytes(gz.begin(), gz.begin() + 20), 1024, kAny).error().code);
   }
 
   void history_sync_blob_golden_bytes() {

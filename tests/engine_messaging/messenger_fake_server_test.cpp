@@ -5,10 +5,8 @@
 // and the answer to a group retry (a direct pkmsg/msg with our sender key, to the group + participant).
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <deque>
-#include <mutex>
-
-#include "../engine_crypto/memory_signal_store.hpp"
+#include "scripted_channel.hpp"
+#include "signal_party.hpp"
 #include "host/engine/messaging/device_list.hpp"
 #include "host/engine/messaging/messenger.hpp"
 #include "host/engine/messaging/prekey_bundle.hpp"
@@ -16,71 +14,7 @@
 
 using namespace wabot::engine;
 using namespace wabot::engine::messaging;
-
-namespace {
-
-// Records every stanza; requests wait in a queue until the test answers them.
-class ScriptedChannel : public StanzaChannel {
- public:
-  struct Pending {
-    Node node;
-    ReplyCallback callback;
-  };
-  void send_node(Node node) override {
-    std::lock_guard lock(mu_);
-    sent_.push_back(std::move(node));
-  }
-  void send_request(Node node, ReplyCallback callback, std::int64_t) override {
-    std::lock_guard lock(mu_);
-    pending_.push_back({std::move(node), std::move(callback)});
-  }
-  Pending take() {
-    std::lock_guard lock(mu_);
-    if (pending_.empty()) throw std::runtime_error("no pending request");
-    Pending p = std::move(pending_.front());
-    pending_.pop_front();
-    return p;
-  }
-  void push_front(Pending p) {
-    std::lock_guard lock(mu_);
-    pending_.push_front(std::move(p));
-  }
-  std::size_t pending() {
-    std::lock_guard lock(mu_);
-    return pending_.size();
-  }
-  std::vector<Node> sent() {
-    std::lock_guard lock(mu_);
-    return sent_;
-  }
-
- private:
-  std::mutex mu_;
-  std::deque<Pending> pending_;
-  std::vector<Node> sent_;
-};
-
-Bytes be(std::uint32_t v, int n) {
-  Bytes b;
-  for (int i = n - 1; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  return b;
-}
-
-struct Party {
-  std::shared_ptr<wabot::test::MemorySignalStore> store = std::make_shared<wabot::test::MemorySignalStore>();
-  std::unique_ptr<signal::SignalProtocol> signal;
-  Party() {
-    (void)signal::SignalProtocol::initialize(*store);
-    signal = std::move(signal::SignalProtocol::open(store).value());
-  }
-};
-
-const Jid kOwnPn("15551234567", server::user, 2);
-const Jid kOwnLid("111111111111111", server::lid, 2);
-const Jid kPeerPn("15559876543", server::user);
-const Jid kPeerLid("222222222222222", server::lid);
-
-}  // namespace
+using namespace wabot::test;
 
 class MessengerFakeServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(MessengerFakeServerTest);

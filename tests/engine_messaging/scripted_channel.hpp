@@ -35,6 +35,11 @@ class ScriptedChannel : public wabot::engine::messaging::StanzaChannel {
     pending_.pop_front();
     return p;
   }
+  // Puts a request taken with take() back at the head of the queue.
+  void push_front(Pending p) {
+    std::lock_guard lock(mu_);
+    pending_.push_front(std::move(p));
+  }
   std::size_t pending() {
     std::lock_guard lock(mu_);
     return pending_.size();

@@ -5,6 +5,8 @@
 
 #include <zlib.h>
 
+#include <limits>
+
 #include "host/engine/binary/token_dictionary.hpp"
 #include "host/engine/binary/wire_tags.hpp"
 
@@ -291,9 +293,13 @@ Result<Node> decode_node(std::span<const std::uint8_t> data, const DecodeLimits&
   return n;
 }
 
-Result<Bytes> inflate_bounded(std::span<const std::uint8_t> data, std::size_t max_bytes) {
+Result<Bytes> inflate_bounded(std::span<const std::uint8_t> data, std::size_t max_bytes, CompressionWrapper wrapper) {
+  if (data.size() > std::numeric_limits<uInt>::max())
+    return Error(ErrorCode::too_large, "compressed input of " + std::to_string(data.size()) + " bytes is too large");
   z_stream zs{};
-  if (inflateInit(&zs) != Z_OK) return Error(ErrorCode::malformed, "zlib inflateInit failed");
+  // windowBits 15 + 32: zlib's automatic zlib/gzip header detection.
+  const int window_bits = wrapper == CompressionWrapper::zlib_or_gzip ? 15 + 32 : 15;
+  if (inflateInit2(&zs, window_bits) != Z_OK) return Error(ErrorCode::malformed, "zlib inflateInit failed");
   zs.next_in = const_cast<Bytef*>(data.data());
   zs.avail_in = static_cast<uInt>(data.size());
   Bytes out;
@@ -310,7 +316,7 @@ Result<Bytes> inflate_bounded(std::span<const std::uint8_t> data, std::size_t ma
     std::size_t produced = sizeof chunk - zs.avail_out;
     if (out.size() + produced > max_bytes) {
       inflateEnd(&zs);
-      return Error(ErrorCode::too_large, "inflated frame exceeds " + std::to_string(max_bytes) + " bytes");
+      return Error(ErrorCode::too_large, "inflated data exceeds " + std::to_string(max_bytes) + " bytes");
     }
     out.insert(out.end(), chunk, chunk + produced);
     if (rc != Z_STREAM_END && produced == 0 && zs.avail_in == 0) {

@@ -22,7 +22,13 @@ Result<Node> decode_frame_plaintext(std::span<const std::uint8_t> data, const De
 // Decodes one node with no flag byte.
 Result<Node> decode_node(std::span<const std::uint8_t> data, const DecodeLimits& limits = {});
 
-// zlib (RFC 1950) inflate refusing outputs over max_bytes.
-Result<Bytes> inflate_bounded(std::span<const std::uint8_t> data, std::size_t max_bytes);
+// What wraps the deflate stream: zlib (RFC 1950, frames), or either zlib or gzip detected from the
+// header (history-sync blobs, LID migration payloads).
+enum class CompressionWrapper { unset, zlib, zlib_or_gzip };
+
+// Inflate refusing outputs over max_bytes (`too_large`, checked chunk by chunk before the output grows);
+// `malformed` for a bad or truncated stream.
+Result<Bytes> inflate_bounded(std::span<const std::uint8_t> data, std::size_t max_bytes,
+                              CompressionWrapper wrapper = CompressionWrapper::zlib);
 
 }  // namespace wabot::engine::binary

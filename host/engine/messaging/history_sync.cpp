@@ -5,14 +5,14 @@
 
 #include <limits>
 
-#include "host/engine/messaging/bounded_inflate.hpp"
+#include "host/engine/binary/binary_decoder.hpp"
 #include "host/engine/types/jid.hpp"
 #include "wa_history_sync.pb.h"
 
 namespace wabot::engine::messaging {
 
 Result<HistorySyncContents> parse_history_sync_blob(crypto::ByteView decrypted, std::size_t max_inflated_bytes) {
-  auto inflated = inflate_bounded(decrypted, max_inflated_bytes);
+  auto inflated = binary::inflate_bounded(decrypted, max_inflated_bytes, binary::CompressionWrapper::zlib_or_gzip);
   if (!inflated) return inflated.error().with_context("the history-sync blob does not inflate");
   if (inflated->size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     return Error(ErrorCode::too_large, "the history-sync blob is too large to parse");

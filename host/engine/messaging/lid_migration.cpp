@@ -5,7 +5,7 @@
 
 #include <charconv>
 
-#include "host/engine/messaging/bounded_inflate.hpp"
+#include "host/engine/binary/binary_decoder.hpp"
 #include "wa_lid_migration.pb.h"
 
 namespace wabot::engine::messaging {
@@ -30,8 +30,9 @@ Result<std::vector<store::LidMapping>> parse_lid_migration_payload(const std::st
   const crypto::ByteView raw = crypto::view(encoded);
   wabot::proto::LidMigrationMappingSyncPayload payload;
   bool parsed = false;
-  if (is_gzip(raw)) {
-    auto inflated = inflate_bounded(raw, kMaxLidMigrationPayloadBytes);
+  const bool gzip = raw.size() >= 2 && raw[0] == 0x1f && raw[1] == 0x8b;  // the gzip magic
+  if (gzip) {
+    auto inflated = binary::inflate_bounded(raw, kMaxLidMigrationPayloadBytes, binary::CompressionWrapper::zlib_or_gzip);
     if (!inflated) return inflated.error().with_context("the LID migration payload does not inflate");
     parsed = payload.ParseFromArray(inflated->data(), static_cast<int>(inflated->size()));
   } else {
