@@ -14,6 +14,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "../support/eventually.hpp"
+#include "../support/simulator_settings.hpp"
+#include "../support/temp_dir.hpp"
 #include "../support/wa_peer_process.hpp"
 #include "host/plugins/plugin_manager.hpp"
 #include "host/sessions/session_manager.hpp"
@@ -27,26 +30,17 @@ using namespace wabot;
 using wabot::engine::test::WaSimProcess;
 using wabot::test::WaPeerProcess;
 using wabot::testing::PrometheusText;
+using wabot::test::TempDir;
 
 namespace {
 
 constexpr const char* kBotPhone = "15550001111";
 constexpr const char* kPeerPhone = "15550003333";
+constexpr std::chrono::milliseconds kWait{60'000};  // each condition below may take a Baileys round trip or two
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = std::chrono::milliseconds(60'000)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
-  }
-  return f();
-}
+using wabot::test::eventually;
 
-std::string control_url(WaSimProcess& sim) {
-  auto info = sim.get("/info");
-  return Poco::JSON::Parser().parse(info.second).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("controlUrl");
-}
+
 
 // "15550003333:5@s.whatsapp.net" → "15550003333"
 std::string user_of(const std::string& jid) { return jid.substr(0, jid.find_first_of(":@")); }
@@ -62,16 +56,6 @@ class SessionsHealth final : public plugins::HealthBackend {
   sessions::SessionManager& manager_;
 };
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() : path(std::filesystem::temp_directory_path() / ("wabot-engine-health-" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 }  // namespace
 
@@ -161,8 +145,8 @@ class EngineHealthSimTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(eventually([&] {
       auto s = sessions_->get("bot-1");
       return s.is_ok() && s.value().is_ready;
-    }));
-    WaPeerProcess peer(WaSimProcess::sim_dir(), control_url(*sim_), sim_->ws_url(), (tmp_->path / "peer").string());
+    }, kWait));
+    WaPeerProcess peer(WaSimProcess::sim_dir(), wabot::test::SimulatorSettings::of(*sim_).control_url, sim_->ws_url(), tmp_->file("peer"));
     peer.call("pair", WaPeerProcess::args({{"phone", std::string(kPeerPhone)}}));
     auto me = peer.call("me");
     const std::string peer_pn = user_of(me->optValue<std::string>("jid", ""));
@@ -175,7 +159,7 @@ class EngineHealthSimTest : public CppUnit::TestFixture {
 
     // A first message sets up the Signal session: it decrypts.
     peer.call("sendText", WaPeerProcess::args({{"to", bot_jid}, {"text", std::string("hello")}}));
-    CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), received) == 1.0; }));
+    CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), received) == 1.0; }, kWait));
     CPPUNIT_ASSERT_EQUAL(0.0, sample(scrape(), failures));
     CPPUNIT_ASSERT_EQUAL(0.0, *scrape().value("wabot_send_queue_depth{agent=\"bot-1\"}"));
 
@@ -186,7 +170,7 @@ class EngineHealthSimTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(signal.delete_all_sessions(peer_pn).ok());
       if (!peer_lid.empty()) CPPUNIT_ASSERT(signal.delete_all_sessions(peer_lid + "_1").ok());
       peer.call("sendText", WaPeerProcess::args({{"to", bot_jid}, {"text", "after loss " + std::to_string(round)}}));
-      CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), received) == 1.0 + round; }));
+      CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), received) == 1.0 + round; }, kWait));
       PrometheusText t = scrape();
       CPPUNIT_ASSERT_EQUAL_MESSAGE("round " + std::to_string(round), double(round), sample(t, failures));
     }
@@ -200,7 +184,7 @@ class EngineHealthSimTest : public CppUnit::TestFixture {
       waiting.emplace_back([&, i] {
         results[i] = sessions_->send_text({"bot-1", peer_pn, "queued " + std::to_string(i), {}, {}, "trace-q", 20'000}).status().code();
       });
-    CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), queued) == 3.0; }));
+    CPPUNIT_ASSERT(eventually([&] { return sample(scrape(), queued) == 3.0; }, kWait));
     // Removing the agent ends its queued sends; the queue is empty again.
     CPPUNIT_ASSERT(sessions_->remove("bot-1", false).is_ok());
     for (auto& t : waiting) t.join();
